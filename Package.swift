@@ -1,0 +1,101 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "GreenticTestKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "GreenticTestKit", targets: ["GreenticTestKit"]),
+        .library(name: "GreenticTestKitTesting", targets: ["GreenticTestKitTesting"]),
+        .library(name: "ScenarioDSL", targets: ["ScenarioDSL"]),
+        .library(name: "Simulators", targets: ["Simulators"]),
+        .library(name: "GreenticFixtureServer", targets: ["GreenticFixtureServer"]),
+        .executable(name: "greentic-integration", targets: ["greentic-integration"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "CProcessSpawn"),
+        .target(
+            name: "GreenticTestKit",
+            dependencies: [
+                "CLibPQ",
+                "CProcessSpawn",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "GreenticTestKitTesting",
+            dependencies: ["GreenticTestKit"]
+        ),
+        .target(
+            name: "ScenarioDSL",
+            dependencies: [
+                "GreenticTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Simulators",
+            dependencies: [
+                "GreenticTestKit",
+                "ScenarioDSL",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "GreenticFixtureServer",
+            dependencies: [
+                "GreenticTestKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "greentic-integration",
+            dependencies: [
+                "GreenticTestKit",
+                "ScenarioDSL",
+                "Simulators",
+                "GreenticFixtureServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "L0",
+            dependencies: ["GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
+            path: "Tests/L0"
+        ),
+        .testTarget(
+            name: "L1",
+            dependencies: ["GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
+            path: "Tests/L1"
+        ),
+        .testTarget(
+            name: "L2",
+            dependencies: ["GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
+            path: "Tests/L2"
+        ),
+    ]
+)

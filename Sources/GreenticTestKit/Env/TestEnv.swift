@@ -1,0 +1,255 @@
+import CProcessSpawn
+import Foundation
+import Synchronization
+
+/// One test's environment: its folder, infrastructure, services, timeline and tenancy helpers.
+///
+/// ```swift
+/// try await TestEnv.with(name: "tenant_isolation", infra: [.nats, .postgres]) { env in
+///     let svc = try await env.start(ServiceSpec(name: "echo", executable: "my-service"))
+/// }
+/// ```
+/// Everything started is stopped when the body returns. The folder is deleted on success
+/// (unless `E2E_KEEP=1`) and kept on failure, with its path in the error.
+public final class TestEnv: Sendable {
+    /// The environment of the current task, set by `with` (and the Swift Testing trait).
+    @TaskLocal public static var current: TestEnv?
+
+    public let name: String
+    public let directory: TestDirectory
+    public let timeline: Timeline
+    public let options: TestEnvOptions
+    /// A NATS subject prefix unique to this test (`e2e.<name>.<random>`), so parallel tests can
+    /// share one server without crosstalk.
+    public let subjectPrefix: String
+    /// Private folder (mode 0700, outside the artifacts) holding secrets files; always removed.
+    public let secretsDirectory: URL
+
+    struct State {
+        var services: [ServiceProcess] = []
+        var followers: [String: LogFollower] = [:]
+        var leases: [InfraLease] = []
+        var endpoints = InfraEndpoints()
+        var secretValues: Set<String> = []
+    }
+    let state = Mutex(State())
+    let reaper: Reaper
+
+    init(name: String, directory: TestDirectory, options: TestEnvOptions) throws {
+        self.name = name
+        self.directory = directory
+        self.options = options
+        self.timeline = try Timeline(url: directory.timelineFile)
+        let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        self.subjectPrefix = "e2e.\(directory.name.replacingOccurrences(of: ".", with: "_")).\(token.prefix(6))"
+        let secrets = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-secrets-\(getpid())-\(token)")
+        try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        self.secretsDirectory = secrets
+        self.reaper = ProcessRegistry.shared.reaper(for: options.artifactsBase)
+    }
+
+    /// Runs `body` in a fresh environment with the requested infrastructure.
+    public static func with<T: Sendable>(
+        name: String? = nil,
+        infra: Set<InfraKind> = [],
+        options: TestEnvOptions = TestEnvOptions(),
+        _ body: @Sendable (TestEnv) async throws -> T
+    ) async throws -> T {
+        let testName = resolveName(name, environment: options.environment)
+        let directory = try TestDirectory.create(name: testName, base: options.artifactsBase)
+        let env = try TestEnv(name: testName, directory: directory, options: options)
+        env.log("environment \(directory.name) created at \(directory.root.path)")
+        env.timeline.append(kind: "env", source: "harness", data: ["event": "created", "name": .string(testName)])
+        let outcome: Result<T, any Error>
+        do {
+            try await env.provision(infra.sorted())
+            env.refreshSnapshot()
+            let value = try await TestEnv.$current.withValue(env) { try await body(env) }
+            outcome = .success(value)
+        } catch {
+            outcome = .failure(error)
+        }
+        await env.teardown()
+        let failed: Bool
+        if case .failure = outcome { failed = true } else { failed = options.failureObserved?() ?? false }
+        env.timeline.append(kind: "env", source: "harness", data: ["event": "finished", "failed": .bool(failed)])
+        env.timeline.close()
+        switch outcome {
+        case .success(let value):
+            if failed {
+                HarnessLogger.shared.error("\(testName) failed; artifacts kept at \(directory.root.path)")
+            } else if !options.keepOnSuccess {
+                directory.remove()
+            }
+            return value
+        case .failure(let error):
+            if case .prerequisiteMissing = error as? TestEnvError {
+                if !options.keepOnSuccess { directory.remove() }
+                throw error
+            }
+            HarnessLogger.shared.error("\(testName) failed; artifacts kept at \(directory.root.path)")
+            throw TestEnvError.failed(test: testName, underlying: error, artifacts: directory.root.path, evidence: env.evidence())
+        }
+    }
+
+    static func resolveName(_ name: String?, environment: [String: String]) -> String {
+        if let name, !name.isEmpty { return name }
+        if let fromEnv = environment["E2E_TEST_NAME"], !fromEnv.isEmpty { return fromEnv }
+        return "e2e-\(Int(Date().timeIntervalSince1970 * 1000))"
+    }
+
+    // MARK: Infrastructure
+
+    public var endpoints: InfraEndpoints { state.withLock { $0.endpoints } }
+
+    /// The NATS URL; throws when NATS was not requested.
+    public func natsURL() throws -> String { try endpoint(.nats) }
+    /// The per-test Postgres database URL; throws when Postgres was not requested.
+    public func databaseURL() throws -> String { try endpoint(.postgres) }
+    /// The Redis URL; throws when Redis was not requested.
+    public func redisURL() throws -> String { try endpoint(.redis) }
+
+    func endpoint(_ kind: InfraKind) throws -> String {
+        guard let url = endpoints.url(for: kind) else { throw TestEnvError.infraNotRequested(kind) }
+        return url
+    }
+
+    func provision(_ kinds: [InfraKind]) async throws {
+        guard !kinds.isEmpty else { return }
+        let started = ContinuousClock.now
+        let backend: any InfraBackend
+        if let override = options.backendOverride {
+            backend = override
+        } else {
+            backend = try await options.infraSelection.backend(for: kinds, environment: options.environment)
+        }
+        let lease = try await backend.provision(kinds, for: self)
+        state.withLock {
+            $0.leases.append(lease)
+            $0.endpoints = lease.endpoints
+        }
+        let elapsed = ContinuousClock.now - started
+        log("infra \(kinds.map(\.rawValue).joined(separator: ",")) ready via \(backend.name) in \(elapsed)")
+        timeline.append(kind: "env", source: "infra", data: [
+            "event": "ready", "backend": .string(backend.name),
+            "kinds": .array(kinds.map { .string($0.rawValue) }),
+        ])
+    }
+
+    // MARK: Services
+
+    /// Starts a service and waits until its readiness holds. Its output goes to
+    /// `logs/<name>.log`; it is stopped when the environment ends.
+    @discardableResult
+    public func start(_ spec: ServiceSpec) async throws -> ServiceProcess {
+        let name = NameSanitizer.pathComponent(spec.name, fallback: "service")
+        let duplicate = state.withLock { s in s.services.contains { $0.name == name && $0.isRunning } }
+        if duplicate { throw ServiceError.duplicateName(name) }
+        let logURL = directory.logs.appendingPathComponent("\(name).log")
+        var environment = spec.inheritEnvironment ? options.environment : [:]
+        environment.merge(spec.environment) { _, new in new }
+        timeline.append(kind: "service", source: name, data: ["event": "starting", "executable": .string(spec.executable)])
+        let started = ContinuousClock.now
+        let process = try await ServiceLauncher.launch(spec, name: name, environment: environment, logURL: logURL, reaper: reaper)
+        state.withLock {
+            $0.services.append(process)
+            $0.followers[name] = LogFollower(url: logURL)
+        }
+        let elapsed = ContinuousClock.now - started
+        log("service \(name) ready (pid \(process.pid)) in \(elapsed)")
+        var captures: [String: JSONValue] = [:]
+        for (k, v) in process.captures { captures[k] = .string(v) }
+        timeline.append(kind: "service", source: name, data: [
+            "event": "ready", "pid": .number(Double(process.pid)), "captures": .object(captures),
+        ])
+        return process
+    }
+
+    /// Stops a service now (SIGTERM, grace, SIGKILL of its group).
+    @discardableResult
+    public func stop(_ service: ServiceProcess) async -> ExitStatus {
+        let status = await service.stop()
+        reaper.unregister(pgid: service.pid, leaderStartTime: service.startTime)
+        drainLogs()
+        timeline.append(kind: "service", source: service.name, data: ["event": "stopped", "status": .string(status.description)])
+        return status
+    }
+
+    /// Services started in this environment, in start order.
+    public var services: [ServiceProcess] { state.withLock { $0.services } }
+
+    /// Copies new service log lines into the timeline.
+    public func drainLogs() {
+        let followers = state.withLock { $0.followers }
+        for (name, follower) in followers.sorted(by: { $0.key < $1.key }) {
+            for line in follower.newLines() {
+                timeline.append(kind: "log", source: name, data: ["line": .string(line)])
+            }
+        }
+    }
+
+    // MARK: Logging and evidence
+
+    /// Appends a line to `logs/harness.log` (and the timeline).
+    public func log(_ message: String) {
+        let line = "[\(Int(Date().timeIntervalSince1970 * 1000))] \(message)\n"
+        Self.appendLine(line, to: directory.harnessLog)
+        HarnessLogger.shared.debug("\(name): \(message)")
+    }
+
+    /// Appends text to a file with `O_APPEND` (safe with concurrent writers).
+    static func appendLine(_ text: String, to url: URL) {
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        _ = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+    }
+
+    /// The timeline's and each service log's last lines, for failure messages.
+    public func evidence(lines: Int = 15) -> String {
+        var parts: [String] = []
+        for service in services {
+            parts.append("--- \(service.name) (\(service.logURL.path)) ---\n\(service.logTail(lines: lines))")
+        }
+        parts.append("--- timeline (\(timeline.url.path)) ---\n\(timeline.tail(lines: lines))")
+        return parts.joined(separator: "\n")
+    }
+
+    /// Rewrites `env.json` (redacted) with the current endpoints and environment.
+    public func refreshSnapshot() {
+        let endpoints = self.endpoints
+        var snapshot: [String: JSONValue] = [
+            "name": .string(name),
+            "folder": .string(directory.name),
+            "root": .string(directory.root.path),
+            "subject_prefix": .string(subjectPrefix),
+            "pid": .number(Double(getpid())),
+            "timestamp_ms": .number((Date().timeIntervalSince1970 * 1000).rounded()),
+            "backend": .string(endpoints.backend),
+        ]
+        for kind in InfraKind.allCases {
+            snapshot["\(kind.rawValue)_url"] = endpoints.url(for: kind).map { .string(EnvironmentSnapshot.redactURL($0)) } ?? .null
+        }
+        let secrets = state.withLock { $0.secretValues }
+        snapshot["environment"] = EnvironmentSnapshot.relevantEnvironment(options.environment, secrets: secrets)
+        try? Data((JSONWriter.pretty(.object(snapshot)) + "\n").utf8).write(to: directory.envFile, options: .atomic)
+    }
+
+    func rememberSecret(_ value: String) {
+        state.withLock { _ = $0.secretValues.insert(value) }
+    }
+
+    func teardown() async {
+        let (services, leases) = state.withLock { ($0.services, $0.leases) }
+        for service in services.reversed() {
+            await stop(service)
+        }
+        for lease in leases.reversed() {
+            await lease.release()
+        }
+        drainLogs()
+        refreshSnapshot()
+        try? FileManager.default.removeItem(at: secretsDirectory)
+        log("environment torn down")
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Settings of one `TestEnv`; defaults come from the process environment.
+public struct TestEnvOptions: Sendable {
+    /// Process environment the options were read from (and services inherit).
+    public var environment: [String: String]
+    /// Artifacts base folder (`E2E_ARTIFACTS_DIR`, else `.build/e2e`).
+    public var artifactsBase: URL
+    /// Keep the folder after success (`E2E_KEEP=1`).
+    public var keepOnSuccess: Bool
+    /// Backend choice (`E2E_INFRA`).
+    public var infraSelection: InfraSelection
+    /// A backend to use instead of the selection (for custom or fake backends).
+    public var backendOverride: (any InfraBackend)?
+    /// Asked at the end: did the test record a failure without throwing (for example `#expect`)?
+    public var failureObserved: (@Sendable () -> Bool)?
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+        self.artifactsBase = TestDirectory.base(environment: environment)
+        self.keepOnSuccess = StrictMode.truthy(environment["E2E_KEEP"])
+        self.infraSelection = (try? InfraSelection.fromEnvironment(environment)) ?? .auto
+        self.backendOverride = nil
+        self.failureObserved = nil
+    }
+}

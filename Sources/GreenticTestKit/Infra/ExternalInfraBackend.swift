@@ -1,0 +1,66 @@
+import Foundation
+
+/// Uses infrastructure that already runs elsewhere (`E2E_NATS_URL`, `E2E_DATABASE_URL`,
+/// `E2E_REDIS_URL`): probes it, never starts or stops it. Tests keep apart on a shared NATS by
+/// their subject prefix.
+public struct ExternalInfraBackend: InfraBackend {
+    public var name: String { "external" }
+    public let environment: [String: String]
+
+    public init(environment: [String: String]) {
+        self.environment = environment
+    }
+
+    public func provision(_ kinds: [InfraKind], for env: TestEnv) async throws -> InfraLease {
+        var endpoints = InfraEndpoints(backend: name)
+        var missing: [String] = []
+        for kind in kinds {
+            if let url = environment[kind.externalURLVariable], !url.isEmpty {
+                endpoints.set(kind, url)
+            } else {
+                missing.append("\(kind.externalURLVariable) (the URL of an external \(kind.rawValue))")
+            }
+        }
+        guard missing.isEmpty else { throw TestEnvError.prerequisiteMissing(missing) }
+        try await Self.probeAll(kinds, endpoints: endpoints, timeout: .seconds(10))
+        return InfraLease(endpoints: endpoints)
+    }
+
+    /// Proves each endpoint serves, retrying until the deadline.
+    static func probeAll(_ kinds: [InfraKind], endpoints: InfraEndpoints, timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        for kind in kinds {
+            guard let url = endpoints.url(for: kind) else { continue }
+            var lastError: (any Error)?
+            repeat {
+                do {
+                    try await probe(kind, url: url)
+                    lastError = nil
+                    break
+                } catch {
+                    lastError = error
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            } while ContinuousClock.now < deadline
+            if let lastError {
+                throw TestEnvError.invalidConfiguration("\(kind.rawValue) at \(EnvironmentSnapshot.redactURL(url)) does not answer: \(lastError)")
+            }
+        }
+    }
+
+    static func probe(_ kind: InfraKind, url: String) async throws {
+        switch kind {
+        case .postgres:
+            _ = try await PostgresConnection.run(url: url, sql: "SELECT 1")
+        case .nats, .redis:
+            guard let (host, port) = InfraEndpoints.hostPort(url) else {
+                throw TestEnvError.invalidConfiguration("\(url) has no host:port")
+            }
+            var steps = kind == .nats ? ProbeClient.natsSteps : ProbeClient.redisSteps
+            if kind == .redis, let password = URLComponents(string: url)?.password, !password.isEmpty {
+                steps.insert(contentsOf: [.send("AUTH \(password)\r\n"), .expect("+OK\r\n")], at: 0)
+            }
+            try await ProbeClient.converse(host: host, port: port, steps: steps)
+        }
+    }
+}

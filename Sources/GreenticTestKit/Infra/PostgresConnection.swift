@@ -1,0 +1,81 @@
+import CLibPQ
+import Foundation
+import NIOPosix
+
+/// A libpq connection for probes and per-test database management. Blocking calls run on
+/// NIO's thread pool through the async helpers, never on an event loop.
+public final class PostgresConnection: @unchecked Sendable {
+    private let conn: OpaquePointer
+
+    /// Connects with a libpq URL (`postgres://user@127.0.0.1:5432/db`); fails with the server's message.
+    public init(url: String, connectTimeoutSeconds: Int = 5) throws {
+        var full = url
+        if !url.contains("connect_timeout") {
+            full += (url.contains("?") ? "&" : "?") + "connect_timeout=\(connectTimeoutSeconds)"
+        }
+        guard let c = PQconnectdb(full) else { throw PostgresError.connection(url: Self.redact(url), message: "out of memory") }
+        if PQstatus(c) != CONNECTION_OK {
+            let message = String(cString: PQerrorMessage(c)).trimmingCharacters(in: .whitespacesAndNewlines)
+            PQfinish(c)
+            throw PostgresError.connection(url: Self.redact(url), message: message)
+        }
+        conn = c
+    }
+
+    deinit {
+        PQfinish(conn)
+    }
+
+    /// Runs SQL and returns the rows of the last result as text (nil for SQL NULL).
+    @discardableResult
+    public func query(_ sql: String) throws -> [[String?]] {
+        guard let result = PQexec(conn, sql) else {
+            throw PostgresError.query(sql: sql, message: String(cString: PQerrorMessage(conn)))
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw PostgresError.query(sql: sql, message: message)
+        }
+        var rows: [[String?]] = []
+        for r in 0..<PQntuples(result) {
+            var row: [String?] = []
+            for c in 0..<PQnfields(result) {
+                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+            }
+            rows.append(row)
+        }
+        return rows
+    }
+
+    /// Connects, runs the SQL and disconnects, off the caller's thread.
+    public static func run(url: String, sql: String) async throws -> [[String?]] {
+        try await NIOThreadPool.singleton.runIfActive {
+            try PostgresConnection(url: url).query(sql)
+        }
+    }
+
+    /// Quotes an identifier for SQL.
+    public static func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Hides the password of a URL for messages and artifacts.
+    public static func redact(_ url: String) -> String {
+        EnvironmentSnapshot.redactURL(url)
+    }
+}
+
+/// A Postgres connection or query failed.
+public enum PostgresError: Error, CustomStringConvertible {
+    case connection(url: String, message: String)
+    case query(sql: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .connection(let url, let message): "cannot connect to Postgres at \(url): \(message)"
+        case .query(let sql, let message): "Postgres query failed (\(sql.prefix(80))): \(message)"
+        }
+    }
+}

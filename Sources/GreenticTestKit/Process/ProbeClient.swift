@@ -1,0 +1,94 @@
+import NIOCore
+import NIOPosix
+
+/// Short TCP conversations used by readiness probes: connect, send, and wait for expected text.
+public enum ProbeClient {
+    /// One step of a probe conversation.
+    public enum Step: Sendable {
+        case send(String)
+        /// Waits until the bytes received so far contain the text (fails early on `-ERR`).
+        case expect(String)
+    }
+
+    /// Connects and runs the steps; throws `ProbeError` with what was received on failure.
+    public static func converse(host: String, port: Int, steps: [Step], timeout: Duration = .seconds(2)) async throws {
+        try await withDeadline(timeout, what: "\(host):\(port)") {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(Int64(timeout.components.seconds * 1000 + 500)))
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            try await channel.executeThenClose { inbound, outbound in
+                var received = ""
+                var iterator = inbound.makeAsyncIterator()
+                for step in steps {
+                    switch step {
+                    case .send(let text):
+                        try await outbound.write(ByteBuffer(string: text))
+                    case .expect(let text):
+                        while !received.contains(text) {
+                            if received.contains("-ERR") {
+                                throw ProbeError.unexpectedReply(expected: text, received: received)
+                            }
+                            guard var chunk = try await iterator.next() else {
+                                throw ProbeError.closed(expected: text, received: received)
+                            }
+                            received += chunk.readString(length: chunk.readableBytes) ?? ""
+                        }
+                        if let range = received.range(of: text) {
+                            received = String(received[range.upperBound...])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether a TCP connection can be opened.
+    public static func connect(host: String, port: Int, timeout: Duration = .seconds(1)) async throws {
+        try await converse(host: host, port: port, steps: [], timeout: timeout)
+    }
+
+    public static let natsSteps: [Step] = [
+        .expect("INFO"), .expect("\r\n"),
+        .send("CONNECT {\"verbose\":false,\"pedantic\":false,\"name\":\"greentic-probe\"}\r\nPING\r\n"),
+        .expect("PONG\r\n"),
+    ]
+
+    public static let redisSteps: [Step] = [.send("PING\r\n"), .expect("+PONG\r\n")]
+}
+
+/// Why a probe conversation failed.
+public enum ProbeError: Error, CustomStringConvertible {
+    case unexpectedReply(expected: String, received: String)
+    case closed(expected: String, received: String)
+    case timedOut(what: String, after: Duration)
+
+    public var description: String {
+        switch self {
+        case .unexpectedReply(let expected, let received):
+            "expected \(expected.debugDescription), got \(String(received.prefix(200)).debugDescription)"
+        case .closed(let expected, let received):
+            "connection closed while waiting for \(expected.debugDescription) (got \(String(received.prefix(200)).debugDescription))"
+        case .timedOut(let what, let after):
+            "\(what) did not answer within \(after)"
+        }
+    }
+}
+
+/// Runs `body`, failing with `ProbeError.timedOut` when it takes longer than `timeout`.
+public func withDeadline<T: Sendable>(_ timeout: Duration, what: String,
+                                      _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            throw ProbeError.timedOut(what: what, after: timeout)
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}

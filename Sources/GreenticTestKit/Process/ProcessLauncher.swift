@@ -1,0 +1,87 @@
+import CProcessSpawn
+import Foundation
+
+/// Starts a process in its own process group with stdout and stderr appended to a log file and,
+/// on Linux, a parent-death signal so that it does not outlive the harness.
+enum ProcessLauncher {
+    struct Launched {
+        var pid: pid_t
+        var startTime: UInt64
+    }
+
+    static func launch(path: String, arguments: [String], environment: [String: String], workingDirectory: URL?,
+                       logURL: URL, runAs: SystemUser?, newProcessGroup: Bool = true) throws -> Launched {
+        let fd = open(logURL.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXError.current(context: "open \(logURL.path)") }
+        defer { close(fd) }
+        if let runAs { _ = fchown(fd, runAs.uid, runAs.gid) }
+
+        let argv = ([path] + arguments).map { strdup($0) }
+        let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") }
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let rc: Int32 = (argv + [nil]).withUnsafeBufferPointer { argvBuf in
+            (envp + [nil]).withUnsafeBufferPointer { envBuf in
+                path.withCString { cPath in
+                    withOptionalCString(workingDirectory?.path) { cCwd in
+                        var options = gt_spawn_options()
+                        options.path = cPath
+                        options.argv = argvBuf.baseAddress
+                        options.envp = envBuf.baseAddress
+                        options.cwd = cCwd
+                        options.stdin_fd = -1
+                        options.output_fd = fd
+                        options.new_process_group = newProcessGroup ? 1 : 0
+                        options.parent_death_signal = SIGKILL
+                        options.uid = runAs.map { Int32(bitPattern: $0.uid) } ?? -1
+                        options.gid = runAs.map { Int32(bitPattern: $0.gid) } ?? -1
+                        return gt_spawn(&options, &pid)
+                    }
+                }
+            }
+        }
+        guard rc == 0 else {
+            throw POSIXError(errno: rc, context: "spawn \(path)")
+        }
+        return Launched(pid: pid, startTime: UInt64(gt_process_start_time(pid)))
+    }
+
+    /// Blocks the calling thread until the process exits.
+    static func waitForExit(pid: pid_t) -> ExitStatus {
+        var status: Int32 = 0
+        if gt_wait_exit(pid, &status) != 0 { return .exited(-1) }
+        var value: Int32 = 0
+        switch gt_decode_status(status, &value) {
+        case 1: return .exited(value)
+        case 2: return .signalled(value)
+        default: return .exited(-1)
+        }
+    }
+
+    private static func withOptionalCString<R>(_ s: String?, _ body: (UnsafePointer<CChar>?) -> R) -> R {
+        guard let s else { return body(nil) }
+        return s.withCString { body($0) }
+    }
+}
+
+/// An errno with the operation that produced it.
+public struct POSIXError: Error, CustomStringConvertible {
+    public var errno: Int32
+    public var context: String
+
+    public init(errno: Int32, context: String) {
+        self.errno = errno
+        self.context = context
+    }
+
+    static func current(context: String) -> POSIXError {
+        POSIXError(errno: Glibc.errno, context: context)
+    }
+
+    public var description: String {
+        "\(context): \(String(cString: strerror(errno)))"
+    }
+}

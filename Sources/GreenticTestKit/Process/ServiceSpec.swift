@@ -1,0 +1,56 @@
+import Foundation
+
+/// Everything needed to run one service the same way whatever it is: nats-server, postgres,
+/// redis, the fixture server, a simulator or a real Greentic binary.
+public struct ServiceSpec: Sendable {
+    /// Unique within a test; names the log file `logs/<name>.log`.
+    public var name: String
+    /// A path, or a bare name looked up on `PATH` (and `searchPaths`).
+    public var executable: String
+    public var arguments: [String]
+    /// Added to (and overriding) the inherited environment.
+    public var environment: [String: String]
+    public var inheritEnvironment: Bool
+    public var workingDirectory: URL?
+    public var readiness: Readiness
+    /// How long readiness may take before the start fails.
+    public var readinessTimeout: Duration
+    /// Signal sent to the process group to stop it, before `SIGKILL` after `stopGrace`.
+    public var stopSignal: Int32
+    public var stopGrace: Duration
+    /// Extra folders searched for a bare executable name, before `PATH`.
+    public var searchPaths: [String]
+    /// Run as another user (used to run Postgres unprivileged when the harness is root).
+    public var runAs: SystemUser?
+
+    public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
+                inheritEnvironment: Bool = true, workingDirectory: URL? = nil, readiness: Readiness = .none,
+                readinessTimeout: Duration = .seconds(30), stopSignal: Int32 = SIGTERM, stopGrace: Duration = .seconds(5),
+                searchPaths: [String] = [], runAs: SystemUser? = nil) {
+        self.name = name
+        self.executable = executable
+        self.arguments = arguments
+        self.environment = environment
+        self.inheritEnvironment = inheritEnvironment
+        self.workingDirectory = workingDirectory
+        self.readiness = readiness
+        self.readinessTimeout = readinessTimeout
+        self.stopSignal = stopSignal
+        self.stopGrace = stopGrace
+        self.searchPaths = searchPaths
+        self.runAs = runAs
+    }
+}
+
+/// A local account a service runs as.
+public struct SystemUser: Sendable, Equatable {
+    public var name: String
+    public var uid: UInt32
+    public var gid: UInt32
+
+    /// Looks up an account by name.
+    public static func named(_ name: String) -> SystemUser? {
+        guard let pw = getpwnam(name) else { return nil }
+        return SystemUser(name: name, uid: pw.pointee.pw_uid, gid: pw.pointee.pw_gid)
+    }
+}

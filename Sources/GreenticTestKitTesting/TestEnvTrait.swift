@@ -1,0 +1,100 @@
+import Foundation
+import GreenticTestKit
+import Synchronization
+import Testing
+
+/// A Swift Testing trait that runs each test inside a fresh `TestEnv` (reachable as
+/// `TestEnv.current`). A failure recorded with `#expect` keeps the artifacts just like a thrown
+/// error; the timeline and service log tails are attached to the failing test. A missing
+/// prerequisite skips the test, or fails it under `CI` / `E2E_STRICT=1`.
+///
+/// ```swift
+/// @Test(.testEnv(infra: [.nats]))
+/// func roundTrip() async throws {
+///     let env = try TestEnv.required()
+/// }
+/// ```
+public struct TestEnvTrait: TestTrait, SuiteTrait, TestScoping {
+    public var infra: Set<InfraKind>
+    public var name: String?
+    public var isRecursive: Bool { true }
+
+    public init(infra: Set<InfraKind>, name: String?) {
+        self.infra = infra
+        self.name = name
+    }
+
+    public func provideScope(for test: Test, testCase: Test.Case?,
+                             performing function: @Sendable () async throws -> Void) async throws {
+        if test.isSuite {
+            try await function()
+            return
+        }
+        let failed = Mutex(false)
+        let options = {
+            var options = TestEnvOptions()
+            options.failureObserved = { failed.withLock { $0 } }
+            return options
+        }()
+        let handler: IssueHandlingTrait = .compactMapIssues { issue in
+            if issue.isFailure { failed.withLock { $0 = true } }
+            return issue
+        }
+        let testName = name ?? TestNaming.name(of: test)
+        let kept = Mutex<TestEnv?>(nil)
+        try await handler.provideScope(for: test, testCase: testCase) {
+            do {
+                try await TestEnv.with(name: testName, infra: infra, options: options) { env in
+                    kept.withLock { $0 = env }
+                    try await function()
+                }
+                if failed.withLock({ $0 }), let env = kept.withLock({ $0 }) {
+                    FailureEvidence.attach(env)
+                }
+            } catch let error as TestEnvError {
+                if case .prerequisiteMissing(let what) = error {
+                    try Prerequisites.skipOrFail(what)
+                }
+                if let env = kept.withLock({ $0 }) { FailureEvidence.attach(env) }
+                throw error
+            }
+        }
+    }
+}
+
+extension Trait where Self == TestEnvTrait {
+    /// Runs the test (or each test of a suite) in a fresh `TestEnv` with this infrastructure.
+    public static func testEnv(infra: Set<InfraKind> = [], name: String? = nil) -> Self {
+        TestEnvTrait(infra: infra, name: name)
+    }
+}
+
+extension TestEnv {
+    /// `TestEnv.current`, or an error saying the test lacks the `.testEnv` trait.
+    public static func required() throws -> TestEnv {
+        guard let env = TestEnv.current else {
+            throw TestEnvError.invalidConfiguration("no TestEnv: add the .testEnv(...) trait to the test or wrap it in TestEnv.with")
+        }
+        return env
+    }
+}
+
+/// Names a test's folder after its suite and function (`Suite_test`).
+enum TestNaming {
+    static func name(of test: Test) -> String {
+        let id = String(describing: test.id)
+        let withoutModule = id.split(separator: ".", maxSplits: 1).last.map(String.init) ?? id
+        return withoutModule.replacingOccurrences(of: "()", with: "")
+    }
+}
+
+/// Attaches the timeline and service log tails of a failed test.
+enum FailureEvidence {
+    static func attach(_ env: TestEnv) {
+        if let timeline = FileManager.default.contents(atPath: env.timeline.url.path) {
+            Attachment.record([UInt8](timeline), named: "timeline.jsonl")
+        }
+        Attachment.record(env.evidence(lines: 30), named: "evidence.txt")
+        FileHandle.standardError.write(Data("artifacts of \(env.name): \(env.directory.root.path)\n".utf8))
+    }
+}
