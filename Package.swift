@@ -82,19 +82,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["GreenticTestKit"],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "L0",
-            dependencies: ["GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
+            dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
             path: "Tests/L0"
         ),
         .testTarget(
             name: "L1",
-            dependencies: ["GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
+            dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
             path: "Tests/L1"
         ),
         .testTarget(
             name: "L2",
-            dependencies: ["GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
+            dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
             path: "Tests/L2"
         ),
     ]

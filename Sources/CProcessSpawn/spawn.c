@@ -60,8 +60,9 @@ static void run_child(const gt_spawn_options *o, int err_pipe, pid_t parent) {
     if (in_fd < 0) in_fd = open("/dev/null", O_RDONLY);
     int out_fd = o->output_fd;
     if (out_fd < 0) out_fd = open("/dev/null", O_WRONLY);
+    int error_fd = o->error_fd >= 0 ? o->error_fd : out_fd;
     if (in_fd < 0 || out_fd < 0) child_fail(err_pipe, errno);
-    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0) child_fail(err_pipe, errno);
+    if (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(error_fd, 2) < 0) child_fail(err_pipe, errno);
 #if defined(__linux__) && defined(SYS_close_range)
     /* Every other descriptor is closed on exec; the error pipe already is. */
     syscall(SYS_close_range, 3U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
@@ -189,4 +190,8 @@ unsigned long long gt_process_start_time(pid_t pid) {
         if (field == 22) return strtoull(tok, NULL, 10);
     }
     return 0;
+}
+
+int gt_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import GreenticTestKit
 import Testing
 
@@ -31,5 +32,27 @@ struct ReaperTests {
         let report = reaper.reapStale()
         #expect(report.staleRuns.isEmpty)
         #expect(FileManager.default.fileExists(atPath: reaper.runFolder().path))
+    }
+}
+
+@Suite("Reaper cleanup registrations (no processes)")
+struct ReaperCleanupTests {
+    @Test func cleanupPathsOfDeadRunsAreRemovedAndUnregisteredOnesKept() throws {
+        let base = try Paths.temporary()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let reaper = Reaper(artifactsBase: base)
+        let kept = base.appendingPathComponent("kept")
+        let doomed = base.appendingPathComponent("doomed")
+        for dir in [kept, doomed] { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) }
+        try reaper.registerCleanup(kept.path)
+        try reaper.registerCleanup(doomed.path)
+        reaper.unregisterCleanup(kept.path)
+        // Pretend this run died: move its folder under a dead owner's name.
+        try FileManager.default.moveItem(at: reaper.runFolder(), to: reaper.registry.appendingPathComponent("999999999-7"))
+        let report = reaper.reapStale()
+        #expect(report.removedPaths == [doomed.path])
+        #expect(report.killedGroups.isEmpty)
+        #expect(FileManager.default.fileExists(atPath: kept.path))
+        #expect(!FileManager.default.fileExists(atPath: doomed.path))
     }
 }

@@ -10,7 +10,8 @@ typedef struct gt_spawn_options {
     char *const *envp;           /* NULL-terminated */
     const char *cwd;             /* NULL: inherit */
     int stdin_fd;                /* -1: /dev/null */
-    int output_fd;               /* stdout and stderr; -1: /dev/null */
+    int output_fd;               /* stdout (and stderr unless error_fd is set); -1: /dev/null */
+    int error_fd;                /* stderr; -1: same as output_fd */
     int new_process_group;       /* 1: setpgid(0, 0) in the child */
     int parent_death_signal;     /* 0: none; else prctl(PR_SET_PDEATHSIG) on Linux */
     int uid;                     /* -1: keep; else setgid(gid)/setuid(uid) before exec */
@@ -31,5 +32,10 @@ int gt_decode_status(int status, int *value);
 
 /// Process start time (clock ticks since boot, field 22 of /proc/<pid>/stat), or 0 if unknown.
 unsigned long long gt_process_start_time(pid_t pid);
+
+
+
+/// pipe2(fds, O_CLOEXEC). Returns 0 or -1 with errno set.
+int gt_pipe_cloexec(int fds[2]);
 
 #endif

@@ -46,6 +46,7 @@ public final class TestEnv: Sendable {
         try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         self.secretsDirectory = secrets
         self.reaper = ProcessRegistry.shared.reaper(for: options.artifactsBase)
+        try? reaper.registerCleanup(secrets.path)
     }
 
     /// Runs `body` in a fresh environment with the requested infrastructure.
@@ -250,6 +251,7 @@ public final class TestEnv: Sendable {
         drainLogs()
         refreshSnapshot()
         try? FileManager.default.removeItem(at: secretsDirectory)
+        reaper.unregisterCleanup(secretsDirectory.path)
         log("environment torn down")
     }
 }

@@ -1,7 +1,11 @@
+import CProcessSpawn
 import Foundation
 
 /// Runs a short command to completion and captures its output (docker compose calls, tool
 /// version checks). Long-running services use `ServiceSpec` instead.
+///
+/// The command runs in its own process group; only its stdout and stderr pipes are passed on,
+/// so a daemon it leaves behind cannot hold the pipes open. On timeout the group is killed.
 public enum CommandRunner {
     /// A finished command.
     public struct Output: Sendable {
@@ -12,42 +16,58 @@ public enum CommandRunner {
 
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                            workingDirectory: URL? = nil, timeout: Duration = .seconds(300)) async throws -> Output {
-        let path = try ExecutableLocator.locate(executable, environment: environment ?? ProcessInfo.processInfo.environment)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
-        let outPipe = Pipe()
-        let errPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = FileHandle.nullDevice
-        async let out = readToEnd(outPipe.fileHandleForReading)
-        async let err = readToEnd(errPipe.fileHandleForReading)
-        nonisolated(unsafe) let watched = process
+        let env = environment ?? ProcessInfo.processInfo.environment
+        let path = try ExecutableLocator.locate(executable, environment: env)
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard gt_pipe_cloexec(&outPipe) == 0 else { throw POSIXError(errno: errno, context: "pipe") }
+        guard gt_pipe_cloexec(&errPipe) == 0 else {
+            close(outPipe[0]); close(outPipe[1])
+            throw POSIXError(errno: errno, context: "pipe")
+        }
+        let launched: ProcessLauncher.Launched
+        do {
+            launched = try ProcessLauncher.launch(path: path, arguments: arguments, environment: env,
+                                                  workingDirectory: workingDirectory, outputFD: outPipe[1],
+                                                  errorFD: errPipe[1], runAs: nil)
+        } catch {
+            [outPipe[0], outPipe[1], errPipe[0], errPipe[1]].forEach { close($0) }
+            throw error
+        }
+        close(outPipe[1])
+        close(errPipe[1])
+        let pid = launched.pid
         let watchdog = Task {
             try await Task.sleep(for: timeout)
-            if watched.isRunning { watched.terminate() }
+            killpg(pid, SIGKILL)
         }
         defer { watchdog.cancel() }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { p in continuation.resume(returning: p.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-            try? outPipe.fileHandleForWriting.close()
-            try? errPipe.fileHandleForWriting.close()
+        async let out = readToEnd(outPipe[0])
+        async let err = readToEnd(errPipe[0])
+        let status = await waitForExit(pid)
+        let code: Int32
+        switch status {
+        case .exited(let c): code = c
+        case .signalled(let s): code = 128 + s
         }
-        return Output(status: status, stdout: String(decoding: await out, as: UTF8.self), stderr: String(decoding: await err, as: UTF8.self))
+        return Output(status: code, stdout: String(decoding: await out, as: UTF8.self),
+                      stderr: String(decoding: await err, as: UTF8.self))
     }
 
-    /// Reads a pipe to its end on a dedicated thread (never blocking the cooperative pool).
-    static func readToEnd(_ handle: FileHandle) async -> Data {
+    /// Reads a descriptor to its end on a dedicated thread, then closes it.
+    static func readToEnd(_ fd: Int32) async -> Data {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
+                let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
                 continuation.resume(returning: handle.readDataToEndOfFile())
+            }
+        }
+    }
+
+    static func waitForExit(_ pid: pid_t) async -> ExitStatus {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(returning: ProcessLauncher.waitForExit(pid: pid))
             }
         }
     }

@@ -15,6 +15,14 @@ enum ProcessLauncher {
         guard fd >= 0 else { throw POSIXError.current(context: "open \(logURL.path)") }
         defer { close(fd) }
         if let runAs { _ = fchown(fd, runAs.uid, runAs.gid) }
+        return try launch(path: path, arguments: arguments, environment: environment, workingDirectory: workingDirectory,
+                          outputFD: fd, errorFD: -1, runAs: runAs, newProcessGroup: newProcessGroup)
+    }
+
+    /// Starts a process writing stdout to `outputFD` and stderr to `errorFD` (-1: same as stdout).
+    /// The child closes every other descriptor, so pipes are never leaked into grandchildren.
+    static func launch(path: String, arguments: [String], environment: [String: String], workingDirectory: URL?,
+                       outputFD fd: Int32, errorFD: Int32, runAs: SystemUser?, newProcessGroup: Bool = true) throws -> Launched {
 
         let argv = ([path] + arguments).map { strdup($0) }
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") }
@@ -34,6 +42,7 @@ enum ProcessLauncher {
                         options.cwd = cCwd
                         options.stdin_fd = -1
                         options.output_fd = fd
+                        options.error_fd = errorFD
                         options.new_process_group = newProcessGroup ? 1 : 0
                         options.parent_death_signal = SIGKILL
                         options.uid = runAs.map { Int32(bitPattern: $0.uid) } ?? -1
@@ -78,10 +87,12 @@ public struct POSIXError: Error, CustomStringConvertible {
     }
 
     static func current(context: String) -> POSIXError {
-        POSIXError(errno: Glibc.errno, context: context)
+        POSIXError(errno: currentErrno(), context: context)
     }
 
     public var description: String {
         "\(context): \(String(cString: strerror(errno)))"
     }
 }
+
+private func currentErrno() -> Int32 { errno }

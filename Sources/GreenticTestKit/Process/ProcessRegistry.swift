@@ -7,11 +7,25 @@ final class ProcessRegistry: Sendable {
     static let shared = ProcessRegistry()
 
     private let reaped = Mutex<Set<String>>([])
+    /// Registries used by this process, tidied when it exits.
+    nonisolated(unsafe) static var used: [Reaper] = []
+    static let usedLock = NSLock()
+    private static let installExitHook: Void = {
+        atexit {
+            ProcessRegistry.usedLock.lock()
+            defer { ProcessRegistry.usedLock.unlock() }
+            for reaper in ProcessRegistry.used { reaper.removeRunFolderIfEmpty() }
+        }
+    }()
 
     func reaper(for base: URL) -> Reaper {
         let reaper = Reaper(artifactsBase: base)
         let first = reaped.withLock { $0.insert(reaper.registry.path).inserted }
         if first {
+            _ = Self.installExitHook
+            Self.usedLock.lock()
+            Self.used.append(reaper)
+            Self.usedLock.unlock()
             let report = reaper.reapStale()
             if !report.killedGroups.isEmpty || !report.removedPaths.isEmpty {
                 HarnessLogger.shared.warning(

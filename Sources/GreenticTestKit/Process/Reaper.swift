@@ -50,10 +50,36 @@ public struct Reaper: Sendable {
     }
 
     public func register(_ entry: Entry) throws {
+        try write(entry, as: "\(entry.pgid)-\(entry.leaderStartTime).json")
+    }
+
+    private func write(_ entry: Entry, as fileName: String) throws {
         let folder = runFolder()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let data = try JSONEncoder().encode(entry)
-        try data.write(to: folder.appendingPathComponent("\(entry.pgid)-\(entry.leaderStartTime).json"), options: .atomic)
+        try data.write(to: folder.appendingPathComponent(fileName), options: .atomic)
+    }
+
+    /// Registers a path (no process) removed if this run dies before removing it itself.
+    public func registerCleanup(_ path: String) throws {
+        try write(Entry(pgid: 0, leaderStartTime: 0, name: "cleanup", command: "", cleanupPaths: [path]),
+                  as: Self.cleanupFileName(path))
+    }
+
+    public func unregisterCleanup(_ path: String) {
+        try? FileManager.default.removeItem(at: runFolder().appendingPathComponent(Self.cleanupFileName(path)))
+    }
+
+    static func cleanupFileName(_ path: String) -> String {
+        "cleanup-" + NameSanitizer.pathComponent(path, fallback: "path", maxLength: 200) + ".json"
+    }
+
+    /// Removes this run's folder when nothing is registered in it any more.
+    public func removeRunFolderIfEmpty() {
+        let folder = runFolder()
+        if (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.isEmpty == true {
+            try? FileManager.default.removeItem(at: folder)
+        }
     }
 
     public func unregister(pgid: Int32, leaderStartTime: UInt64) {
@@ -86,6 +112,11 @@ public struct Reaper: Sendable {
         return report
     }
 
+    /// A process's start time in clock ticks since boot (0 when unknown).
+    public static func processStartTime(_ pid: pid_t) -> UInt64 {
+        UInt64(gt_process_start_time(pid))
+    }
+
     /// Whether the process with this pid is the one that started at `startTime`.
     public static func isAlive(pid: pid_t, startTime: UInt64) -> Bool {
         guard kill(pid, 0) == 0 || errno == EPERM else { return false }
@@ -96,6 +127,7 @@ public struct Reaper: Sendable {
     /// Kills a stale group. A live process whose pid equals the pgid but started at another
     /// time means the pid was reused and the old group is gone: it is left alone.
     static func killGroup(_ entry: Entry) -> Bool {
+        guard entry.pgid > 0 else { return false }
         let leaderNow = UInt64(gt_process_start_time(entry.pgid))
         if leaderNow != 0 && leaderNow != entry.leaderStartTime { return false }
         return killpg(entry.pgid, SIGKILL) == 0

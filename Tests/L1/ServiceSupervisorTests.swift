@@ -1,0 +1,120 @@
+import Foundation
+import GreenticTestKit
+import GreenticTestKitTesting
+import TestSupport
+import Testing
+
+@Suite("Service supervisor: readiness, failures, stopping", .tags(.services))
+struct ServiceSupervisorTests {
+    @Test(.testEnv())
+    func logLineCaptureThenHTTPReadiness() async throws {
+        try Prerequisites.requireExecutables(["python3"])
+        let env = try TestEnv.required()
+        let spec = ServiceSpec(
+            name: "http", executable: "python3",
+            arguments: ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", env.directory.artifacts.path],
+            readiness: .all([
+                .logLine(#"Serving HTTP on 127\.0\.0\.1 port (?<port>\d+)"#),
+                .tcp(host: "127.0.0.1", port: "${port}"),
+                .http(url: "http://127.0.0.1:${port}/", status: 200),
+            ]),
+            readinessTimeout: .seconds(10))
+        let service = try await env.start(spec)
+        let port = try #require(service.capture("port").flatMap(Int.init))
+        #expect(port > 0)
+        #expect(service.isRunning)
+        let log = try String(contentsOf: env.directory.logs.appendingPathComponent("http.log"), encoding: .utf8)
+        #expect(log.contains("Serving HTTP"))
+        let status = await env.stop(service)
+        #expect(status != .exited(-1))
+        #expect(!service.isRunning)
+    }
+
+    @Test(.testEnv())
+    func serviceThatExitsDuringStartupFailsFastWithItsLogTail() async throws {
+        let env = try TestEnv.required()
+        let spec = ServiceSpec(
+            name: "crashy", executable: "/bin/sh",
+            arguments: ["-c", "echo 'loading config'; echo 'fatal: port already taken' >&2; exit 3"],
+            readiness: .logLine("never printed"), readinessTimeout: .seconds(30))
+        let started = ContinuousClock.now
+        do {
+            try await env.start(spec)
+            Issue.record("start did not fail")
+        } catch let error as ServiceError {
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed < .seconds(1), "took \(elapsed)")
+            guard case .exitedDuringStartup(let name, let status, _, let tail) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(name == "crashy")
+            #expect(status == .exited(3))
+            #expect(tail.contains("fatal: port already taken"))
+            #expect("\(error)".contains("exited with status 3 while starting"))
+        }
+    }
+
+    @Test(.testEnv())
+    func serviceIgnoringSIGTERMIsKilledAfterGrace() async throws {
+        let env = try TestEnv.required()
+        let spec = ServiceSpec(
+            name: "stubborn", executable: "/bin/sh",
+            arguments: ["-c", "trap '' TERM; echo ready; while true; do sleep 0.05; done"],
+            readiness: .logLine("^ready$"), stopGrace: .milliseconds(300))
+        let service = try await env.start(spec)
+        let started = ContinuousClock.now
+        let status = await env.stop(service)
+        let elapsed = ContinuousClock.now - started
+        #expect(status == .signalled(SIGKILL))
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(3), "stop took \(elapsed)")
+        #expect(ProcessProbe.pids(commandContaining: "trap '' TERM; echo ready").isEmpty)
+    }
+
+    @Test(.testEnv())
+    func wholeProcessGroupIsStopped() async throws {
+        let env = try TestEnv.required()
+        let marker = "300.\(UInt32.random(in: 100_000...999_999))"
+        let spec = ServiceSpec(
+            name: "parent", executable: "/bin/sh",
+            arguments: ["-c", "sleep \(marker) & echo started; wait"],
+            readiness: .logLine("started"))
+        let service = try await env.start(spec)
+        try await Task.sleep(for: .milliseconds(100))
+        let children = ProcessProbe.pids(argv: ["sleep", marker])
+        #expect(children.count == 1)
+        await env.stop(service)
+        for pid in children { #expect(await ProcessProbe.waitGone(pid)) }
+    }
+
+    @Test(.testEnv())
+    func readinessTimeoutNamesLastError() async throws {
+        let env = try TestEnv.required()
+        let spec = ServiceSpec(name: "silent", executable: "/bin/sh", arguments: ["-c", "sleep 30"],
+                               readiness: .logLine("ready"), readinessTimeout: .milliseconds(300))
+        do {
+            try await env.start(spec)
+            Issue.record("start did not time out")
+        } catch let error as ServiceError {
+            #expect("\(error)".contains("not ready after"))
+            #expect("\(error)".contains("no log line matched /ready/"))
+        }
+        #expect(ProcessProbe.pids(commandContaining: "sleep 30").allSatisfy { pid in
+            ProcessProbe.isGone(pid) || !env.services.contains { $0.pid == pid }
+        })
+    }
+
+    @Test(.testEnv())
+    func missingExecutableAndDuplicateNamesAreClearErrors() async throws {
+        let env = try TestEnv.required()
+        do {
+            try await env.start(ServiceSpec(name: "ghost", executable: "definitely-not-installed-xyz"))
+            Issue.record("missing executable accepted")
+        } catch let error as ServiceError {
+            #expect("\(error)".contains("executable 'definitely-not-installed-xyz' not found"))
+        }
+        let spec = ServiceSpec(name: "twice", executable: "/bin/sh", arguments: ["-c", "echo up; sleep 30"], readiness: .logLine("up"))
+        try await env.start(spec)
+        await #expect(throws: ServiceError.self) { try await env.start(spec) }
+    }
+}

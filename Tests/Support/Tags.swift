@@ -1,0 +1,13 @@
+import Testing
+
+/// Areas, for `swift test --filter` and test reports.
+extension Tag {
+    @Tag public static var services: Self
+    @Tag public static var nats: Self
+    @Tag public static var postgres: Self
+    @Tag public static var redis: Self
+    @Tag public static var infra: Self
+    @Tag public static var reaper: Self
+    @Tag public static var compose: Self
+    @Tag public static var cli: Self
+}
