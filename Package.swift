@@ -87,6 +87,15 @@ let package = Package(
             dependencies: ["GreenticTestKit"],
             path: "Tests/Support"
         ),
+        .executableTarget(
+            name: "greentic-bench",
+            dependencies: [
+                "GreenticTestKit",
+                "ScenarioDSL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/greentic-bench"
+        ),
         .testTarget(
             name: "L0",
             dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],

@@ -18,7 +18,7 @@ struct ComposeBackendTests {
         return options
     }
 
-    @Test(.testEnv(infra: [.nats]))
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
     func issuesTheComposeCallsAndReadsBackPorts() async throws {
         let outer = try TestEnv.required()
         let realPort = try #require(InfraEndpoints.hostPort(try outer.natsURL())?.port)

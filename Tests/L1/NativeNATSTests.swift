@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Native NATS through TestEnv", .tags(.nats, .infra))
 struct NativeNATSTests {
-    @Test(.testEnv(infra: [.nats]))
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
     func pubSubRoundTrip() async throws {
         let env = try TestEnv.required()
         let url = try env.natsURL()
@@ -25,7 +25,7 @@ struct NativeNATSTests {
         #expect(message.subject == subject)
     }
 
-    @Test func parallelEnvironmentsGetTheirOwnServers() async throws {
+    @Test(.requires(infra: [.nats])) func parallelEnvironmentsGetTheirOwnServers() async throws {
         let bothRunning = Barrier(count: 2)
         async let first = TestEnv.with(name: "parallel-nats", infra: [.nats]) { env in
             await bothRunning.arriveAndWait()
@@ -41,7 +41,7 @@ struct NativeNATSTests {
         #expect(Set([a.1, b.1].map { URL(fileURLWithPath: $0).lastPathComponent }) == ["parallel-nats", "parallel-nats-2"])
     }
 
-    @Test(.testEnv(infra: [.nats]))
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
     func serverIsStoppedWithTheEnvironment() async throws {
         let env = try TestEnv.required()
         let nats = try #require(env.services.first { $0.name == "nats" })

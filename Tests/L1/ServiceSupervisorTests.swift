@@ -6,9 +6,8 @@ import Testing
 
 @Suite("Service supervisor: readiness, failures, stopping", .tags(.services))
 struct ServiceSupervisorTests {
-    @Test(.testEnv())
+    @Test(.requires(executables: ["python3"]), .testEnv())
     func logLineCaptureThenHTTPReadiness() async throws {
-        try Prerequisites.requireExecutables(["python3"])
         let env = try TestEnv.required()
         let spec = ServiceSpec(
             name: "http", executable: "python3",

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("A harness process killed with SIGKILL leaves nothing behind", .tags(.reaper, .infra))
 struct CrashCleanupTests {
-    @Test(.testEnv())
+    @Test(.requires(infra: [.nats, .postgres, .redis]), .testEnv())
     func killedRunIsCleanedUp() async throws {
         let env = try TestEnv.required()
         let base = env.directory.artifacts.appendingPathComponent("victim-run")
