@@ -6,7 +6,8 @@ import ArgumentParser
 struct GreenticIntegration: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "greentic-integration",
-        abstract: "Integration-test tools for the Greentic platform.",
-        subcommands: [E2ECommand.self]
+        abstract: "Greentic integration harness CLI: fixture server, packs, sessions, runner and test environments.",
+        version: "1.0.0",
+        subcommands: [ServeCommand.self, PacksCommand.self, SessionsCommand.self, RunnerCommand.self, E2ECommand.self, OpenAPICommand.self]
     )
 }

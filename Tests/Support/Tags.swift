@@ -11,3 +11,9 @@ extension Tag {
     @Tag public static var compose: Self
     @Tag public static var cli: Self
 }
+
+extension Tag {
+    @Tag public static var server: Self
+    @Tag public static var sessions: Self
+    @Tag public static var durability: Self
+}

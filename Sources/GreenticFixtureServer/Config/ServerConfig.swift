@@ -1,0 +1,203 @@
+import Foundation
+import GreenticTestKit
+
+/// Tenant and team applied when a request or command does not give one (`[defaults]`).
+public struct TenantDefaults: Sendable, Equatable {
+    public var tenant: String?
+    public var team: String?
+
+    public init(tenant: String? = nil, team: String? = nil) {
+        self.tenant = tenant
+        self.team = team
+    }
+}
+
+/// The fixture server's configuration (the original's keys, plus `runner.*` and body limits).
+///
+/// ```toml
+/// [server]
+/// listen_addr = "127.0.0.1:8080"   # IP:port; port 0 picks a free port
+/// max_body_bytes = 1048576
+/// [packs]
+/// root = "Packs"                   # absolute, or relative to the working directory
+/// default_tenant = "dev"           # tenant for `packs plan` when none is given
+/// [stores.session]
+/// backend = "file"                 # memory | file | redis
+/// file_path = ".data/sessions.json"
+/// redis_url = ""                   # required for redis
+/// redis_prefix = "greentic:sessions"
+/// [runner]
+/// url = ""                         # runner base URL; empty = built-in echo runner
+/// timeout_ms = 10000
+/// [defaults]
+/// tenant = ""
+/// team = ""
+/// ```
+public struct ServerConfig: Sendable, Equatable {
+    public var listenAddress: String
+    public var maxBodyBytes: Int
+    public var packsRoot: String
+    public var defaultPlanTenant: String
+    public var sessionBackend: String
+    public var sessionFile: String
+    public var redisURL: String?
+    public var redisPrefix: String?
+    public var runnerURL: String?
+    public var runnerTimeout: Duration
+    public var defaults: TenantDefaults
+    /// Where values came from, for the startup log.
+    public var sources: [String]
+
+    /// The built-in defaults as a config layer.
+    public static let defaultLayer: JSONValue = [
+        "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576],
+        "packs": ["root": "Packs", "default_tenant": "dev"],
+        "stores": ["session": ["backend": "file", "file_path": ".data/sessions.json", "redis_url": "", "redis_prefix": ""]],
+        "runner": ["url": "", "timeout_ms": 10_000],
+        "defaults": ["tenant": "", "team": ""],
+    ]
+
+    /// Reads a merged config value. Unknown keys are ignored; wrong types are errors.
+    public init(merged: JSONValue, workingDirectory: String = FileManager.default.currentDirectoryPath, sources: [String] = []) throws {
+        func string(_ path: String) throws -> String {
+            switch merged.value(atPath: path) {
+            case .string(let s)?: return s
+            case .number(let n)?: return JSONWriter.formatNumber(n)
+            case nil, .null?: return ""
+            default: throw ConfigError.invalidValue(key: path, reason: "expected a string")
+            }
+        }
+        func int(_ path: String) throws -> Int {
+            switch merged.value(atPath: path) {
+            case .number(let n)? where n >= 0 && n == n.rounded(): return Int(n)
+            case .string(let s)?: if let n = Int(s), n >= 0 { return n }
+            default: break
+            }
+            throw ConfigError.invalidValue(key: path, reason: "expected a non-negative integer")
+        }
+        func optional(_ s: String) -> String? {
+            let t = s.trimmingCharacters(in: .whitespaces)
+            return t.isEmpty ? nil : t
+        }
+        func absolute(_ p: String) -> String {
+            p.hasPrefix("/") ? p : URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: workingDirectory)).standardizedFileURL.path
+        }
+        listenAddress = try string("server.listen_addr")
+        _ = try ListenAddress(parsing: listenAddress)
+        maxBodyBytes = try int("server.max_body_bytes")
+        packsRoot = absolute(try string("packs.root"))
+        defaultPlanTenant = optional(try string("packs.default_tenant")) ?? "dev"
+        let backend = try string("stores.session.backend").lowercased()
+        guard ["memory", "file", "redis"].contains(backend) else {
+            throw ConfigError.invalidValue(key: "stores.session.backend", reason: "'\(backend)' is not memory, file or redis")
+        }
+        sessionBackend = backend
+        sessionFile = absolute(try string("stores.session.file_path"))
+        redisURL = optional(try string("stores.session.redis_url"))
+        redisPrefix = optional(try string("stores.session.redis_prefix"))
+        if backend == "redis" && redisURL == nil {
+            throw ConfigError.invalidValue(key: "stores.session.redis_url", reason: "redis backend requires redis_url")
+        }
+        runnerURL = optional(try string("runner.url"))
+        runnerTimeout = .milliseconds(try int("runner.timeout_ms"))
+        defaults = TenantDefaults(tenant: optional(try string("defaults.tenant")), team: optional(try string("defaults.team")))
+        for (key, value) in [("defaults.tenant", defaults.tenant), ("defaults.team", defaults.team)] {
+            if let value, !NameSanitizer.isValidIdentifier(value) {
+                throw ConfigError.invalidValue(key: key, reason: "'\(value)' is not an identifier ([A-Za-z0-9._-]+)")
+            }
+        }
+        self.sources = sources
+    }
+
+    /// Loads defaults < TOML file < `GREENTIC_*` environment < CLI overrides. The file is
+    /// `configFile` when given (it must exist), else `config/dev.toml` in the working directory,
+    /// else `$XDG_CONFIG_HOME/greentic-integration/config.toml` (or `~/.config/…`), else none.
+    /// `GREENTIC_RUNNER_URL` and `RUNNER_PROXY_URL` set `runner.url`.
+    public static func load(configFile: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            overrides: JSONValue? = nil,
+                            workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> ServerConfig {
+        var sources = ["defaults"]
+        var fileLayer: JSONValue?
+        if let file = try locateFile(configFile, environment: environment, workingDirectory: workingDirectory) {
+            fileLayer = try ConfigLoader.load(file: URL(fileURLWithPath: file))
+            sources.append(file)
+        }
+        var envLayer = ConfigLoader.environmentLayer(environment)
+        let runnerURL = environment["GREENTIC_RUNNER_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["RUNNER_PROXY_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        if let runnerURL {
+            envLayer = ConfigLayers.merge(envLayer ?? .object([:]), ["runner": ["url": .string(runnerURL)]])
+        }
+        if envLayer != nil { sources.append("environment") }
+        if overrides != nil { sources.append("command line") }
+        let layers = ConfigLayers(defaults: defaultLayer, project: fileLayer, env: envLayer, cli: overrides)
+        return try ServerConfig(merged: layers.merged(), workingDirectory: workingDirectory, sources: sources)
+    }
+
+    static func locateFile(_ explicit: String?, environment: [String: String], workingDirectory: String) throws -> String? {
+        let fm = FileManager.default
+        if let explicit {
+            let path = explicit.hasPrefix("/") ? explicit : workingDirectory + "/" + explicit
+            guard fm.fileExists(atPath: path) else { throw ConfigError.unreadable(path: path) }
+            return path
+        }
+        let project = workingDirectory + "/config/dev.toml"
+        if fm.fileExists(atPath: project) { return project }
+        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["HOME"].map { $0 + "/.config" }
+        if let configHome {
+            let user = configHome + "/greentic-integration/config.toml"
+            if fm.fileExists(atPath: user) { return user }
+        }
+        return nil
+    }
+
+    /// The config as JSON for logs (no secrets: the Redis password is redacted).
+    public var summaryJSON: JSONValue {
+        [
+            "server": ["listen_addr": .string(listenAddress), "max_body_bytes": .number(Double(maxBodyBytes))],
+            "packs": ["root": .string(packsRoot), "default_tenant": .string(defaultPlanTenant)],
+            "stores": ["session": [
+                "backend": .string(sessionBackend), "file_path": .string(sessionFile),
+                "redis_url": redisURL.map { .string(EnvironmentSnapshot.redactURL($0)) } ?? .null,
+                "redis_prefix": redisPrefix.map { .string($0) } ?? .null,
+            ]],
+            "runner": ["url": runnerURL.map { .string($0) } ?? .null, "timeout_ms": .number(Double(runnerTimeout.components.seconds * 1000))],
+            "defaults": ["tenant": defaults.tenant.map { .string($0) } ?? .null, "team": defaults.team.map { .string($0) } ?? .null],
+        ]
+    }
+}
+
+/// A literal `IP:port` listen address (`127.0.0.1:8080`, `[::1]:0`). Host names are refused.
+public struct ListenAddress: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init(parsing text: String) throws {
+        var host: Substring
+        var portText: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { throw ConfigError.invalidValue(key: "server.listen_addr", reason: "invalid listen address \(text)") }
+            portText = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else {
+                throw ConfigError.invalidValue(key: "server.listen_addr", reason: "invalid listen address \(text) (expected IP:port)")
+            }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard let port = Int(portText), (0...65535).contains(port), Self.isIPLiteral(String(host)) else {
+            throw ConfigError.invalidValue(key: "server.listen_addr", reason: "invalid listen address \(text) (expected IP:port, such as 127.0.0.1:8080)")
+        }
+        self.host = String(host)
+        self.port = port
+    }
+
+    static func isIPLiteral(_ host: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
+    }
+}

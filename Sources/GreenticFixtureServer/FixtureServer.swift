@@ -1,0 +1,133 @@
+import Foundation
+import GreenticTestKit
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// The pack & session fixture server: builds the Hummingbird application over a
+/// `FixtureServerState`, runs it in-process (tests) or until a signal (CLI), and reports the
+/// address it actually bound.
+public enum FixtureServer {
+    /// The router with every route and the JSON error middleware.
+    public static func router(state: FixtureServerState) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: JSONErrorMiddleware())
+        let input = RequestInput(maxBodyBytes: state.config.maxBodyBytes)
+        HealthRoutes(state: state).register(on: router)
+        PackRoutes(state: state, input: input).register(on: router)
+        RunnerRoutes(state: state, input: input).register(on: router)
+        SessionRoutes(state: state, input: input).register(on: router)
+        router.get("/openapi.json") { _, _ in JSONResponse.make(.value(OpenAPIDocument.document)) }
+        return router
+    }
+
+    /// Starts in the background and returns once it listens (port 0 picks a free port).
+    public static func start(state: FixtureServerState, logger: Logger? = nil) async throws -> RunningFixtureServer {
+        let address = try ListenAddress(parsing: state.config.listenAddress)
+        let bound = BoundPort()
+        let app = Application(
+            router: router(state: state),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "greentic-fixture-server"),
+            onServerRunning: { channel in bound.set(channel.localAddress?.port ?? address.port) },
+            logger: logger ?? quietLogger())
+        let task = Task {
+            do {
+                try await app.runService(gracefulShutdownSignals: [])
+                bound.fail(FixtureServerError.exitedBeforeListening)
+            } catch {
+                bound.fail(error)
+                throw error
+            }
+        }
+        let port = try await bound.wait()
+        return RunningFixtureServer(host: address.host, port: port, state: state, task: task)
+    }
+
+    /// Runs in the foreground until SIGINT or SIGTERM, logging the bound address to stderr.
+    public static func run(state: FixtureServerState, watch: Bool, logger: Logger) async throws {
+        let address = try ListenAddress(parsing: state.config.listenAddress)
+        let app = Application(
+            router: router(state: state),
+            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "greentic-fixture-server"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? address.port
+                logger.notice("listening on http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)")
+            },
+            logger: logger)
+        let watcher = watch ? PackWatcher(state: state, logger: logger) : nil
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let watcher { group.addTask { await watcher.run() } }
+            group.addTask { try await app.runService() }
+            try await group.next()
+            group.cancelAll()
+        }
+        logger.notice("server shut down cleanly")
+    }
+
+    static func quietLogger() -> Logger {
+        var logger = Logger(label: "greentic.fixture-server") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        return logger
+    }
+}
+
+/// A fixture server running in this process.
+public final class RunningFixtureServer: Sendable {
+    public let host: String
+    public let port: Int
+    public let state: FixtureServerState
+    private let task: Task<Void, any Error>
+
+    init(host: String, port: Int, state: FixtureServerState, task: Task<Void, any Error>) {
+        self.host = host
+        self.port = port
+        self.state = state
+        self.task = task
+    }
+
+    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+
+    /// Shuts down gracefully and waits.
+    public func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+}
+
+/// Hands the bound port from `onServerRunning` (or the start failure) to `start`.
+final class BoundPort: Sendable {
+    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
+
+    func set(_ port: Int) { finish(.success(port)) }
+
+    func fail(_ error: any Error) { finish(.failure(error)) }
+
+    private func finish(_ result: Result<Int, any Error>) {
+        let waiter = state.withLock { s -> CheckedContinuation<Int, any Error>? in
+            guard s.result == nil else { return nil }
+            s.result = result
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    func wait() async throws -> Int {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int, any Error>) in
+            let done = state.withLock { s -> Result<Int, any Error>? in
+                if let result = s.result { return result }
+                s.waiter = c
+                return nil
+            }
+            if let done { c.resume(with: done) }
+        }
+    }
+}
+
+/// The server could not start.
+public enum FixtureServerError: Error, CustomStringConvertible {
+    case exitedBeforeListening
+
+    public var description: String { "the server stopped before it started listening (is the address in use?)" }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import GreenticTestKit
+import Logging
+import Synchronization
+
+/// Everything the fixture server's routes share: config, session store, pack index, runner
+/// bridge and the runner event log.
+public final class FixtureServerState: Sendable {
+    public let config: ServerConfig
+    public let store: any SessionStore
+    public let runner: any RunnerBridge
+    public let events: RunnerEventLog
+    let logger: Logger
+    private let index: Mutex<PackIndex>
+    private let lastReloadError = Mutex<String?>(nil)
+
+    /// Builds the state; a broken store file or pack manifest is an error naming the file.
+    public init(config: ServerConfig, logger: Logger = Logger(label: "greentic.fixture-server")) throws {
+        self.config = config
+        self.logger = logger
+        self.store = try Self.makeStore(config)
+        self.index = Mutex(try PackIndex.build(root: config.packsRoot))
+        self.events = RunnerEventLog(capacity: 100)
+        if let url = config.runnerURL {
+            runner = HTTPRunnerBridge(baseURL: url, timeout: config.runnerTimeout)
+        } else {
+            runner = EchoRunner()
+        }
+    }
+
+    public static func makeStore(_ config: ServerConfig) throws -> any SessionStore {
+        switch config.sessionBackend {
+        case "memory": return MemorySessionStore()
+        case "redis": return try RedisSessionStore(url: config.redisURL ?? "", prefix: config.redisPrefix)
+        default: return try FileSessionStore(path: config.sessionFile)
+        }
+    }
+
+    public var packIndex: PackIndex { index.withLock { $0 } }
+
+    /// The error of the last failed reload (the previous index was kept), if any.
+    public var reloadError: String? { lastReloadError.withLock { $0 } }
+
+    /// Rebuilds the index from disk; on error the previous index stays and the error is kept.
+    @discardableResult
+    public func reloadPacks() throws -> PackIndex {
+        do {
+            let fresh = try PackIndex.build(root: config.packsRoot)
+            index.withLock { $0 = fresh }
+            lastReloadError.withLock { $0 = nil }
+            logger.info("pack index reloaded: \(fresh.entries.count) pack(s) under \(fresh.root)")
+            return fresh
+        } catch {
+            lastReloadError.withLock { $0 = "\(error)" }
+            logger.warning("pack reload failed, keeping the previous index: \(error)")
+            throw error
+        }
+    }
+
+    /// Sends an activity to the runner and records the event (with the runner's answer, or
+    /// its error). Throws `RunnerBridgeError` after recording a failure.
+    public func runActivity(_ activity: RunnerActivity) async throws -> RunnerEvent {
+        do {
+            let result = try await runner.activity(activity)
+            let event = RunnerEvent(flow: activity.flow, tenant: activity.tenant, team: activity.team, user: activity.user,
+                                    payload: activity.payload, result: result)
+            events.append(event)
+            return event
+        } catch {
+            events.append(RunnerEvent(flow: activity.flow, tenant: activity.tenant, team: activity.team, user: activity.user,
+                                      payload: activity.payload, result: ["status": "error", "error": .string("\(error)")]))
+            throw error
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import GreenticTestKit
+import Hummingbird
+import NIOCore
+
+/// An HTTP error with a JSON body: `{"error":{"code":"<snake_case>","message":"<sentence>"}}`.
+public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    public var body: JSONValue { ["error": ["code": .string(code), "message": .string(message)]] }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONResponse.make(.value(body), status: status)
+    }
+
+    static func badRequest(_ code: String, _ message: String) -> APIError { APIError(.badRequest, code, message) }
+    static func unprocessable(_ message: String) -> APIError { APIError(.unprocessableContent, "invalid_body", message) }
+}
+
+/// Builds JSON responses.
+public enum JSONResponse {
+    public static func make(_ json: OrderedJSON, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: JSONWriter.compact(json))))
+    }
+}
+
+/// Turns every error into a JSON error body: API errors as they are, routing misses into 404,
+/// body size errors into 413, anything else into 500 (logged).
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return JSONResponse.make(.value(error.body), status: error.status)
+        } catch is NIOTooManyBytesError {
+            let e = APIError(.contentTooLarge, "body_too_large", "the request body exceeds the limit")
+            return JSONResponse.make(.value(e.body), status: e.status)
+        } catch let error as HTTPError {
+            let code: String
+            let message: String
+            switch error.status {
+            case .notFound: (code, message) = ("not_found", "no route for \(request.method) \(request.uri.path)")
+            case .methodNotAllowed: (code, message) = ("method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")
+            case .contentTooLarge: (code, message) = ("body_too_large", "the request body exceeds the limit")
+            default: (code, message) = ("http_error", error.body ?? "\(error.status)")
+            }
+            return JSONResponse.make(.value(APIError(error.status, code, message).body), status: error.status)
+        } catch {
+            context.logger.error("unhandled error on \(request.method) \(request.uri.path): \(error)")
+            let e = APIError(.internalServerError, "internal_error", "\(error)")
+            return JSONResponse.make(.value(e.body), status: e.status)
+        }
+    }
+}

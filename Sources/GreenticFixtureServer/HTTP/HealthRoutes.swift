@@ -1,0 +1,31 @@
+import GreenticTestKit
+import Hummingbird
+
+/// `GET /healthz` (store, packs and runner status; 503 when the store is down) and `GET /readyz`.
+struct HealthRoutes {
+    let state: FixtureServerState
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in try await health() }
+        router.get("/readyz") { _, _ in
+            let store = await state.store.health()
+            let ready = store.ok && !state.packIndex.rootMissing
+            return JSONResponse.make(.object([("ready", .bool(ready))]), status: ready ? .ok : .serviceUnavailable)
+        }
+    }
+
+    func health() async throws -> Response {
+        let store = await state.store.health()
+        let index = state.packIndex
+        let body: OrderedJSON = .object([
+            ("status", .string(store.ok ? "ok" : "degraded")),
+            ("store", .object([("backend", .string(state.store.backendName)), ("ok", .bool(store.ok)), ("detail", .string(store.detail))])),
+            ("packs", .object([
+                ("count", .int(index.entries.count)), ("root", .string(index.root)), ("root_exists", .bool(!index.rootMissing)),
+                ("last_reload_error", .string(state.reloadError)),
+            ])),
+            ("runner", .string(state.runner.description)),
+        ])
+        return JSONResponse.make(body, status: store.ok ? .ok : .serviceUnavailable)
+    }
+}

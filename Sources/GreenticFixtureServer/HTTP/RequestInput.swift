@@ -1,0 +1,86 @@
+import Foundation
+import GreenticTestKit
+import Hummingbird
+import NIOCore
+
+/// Reading and validating request input: JSON bodies (content type, size, syntax, shape) and
+/// query parameters (duplicates, identifiers). Every rejection is an `APIError` and nothing
+/// is changed by a rejected request.
+struct RequestInput {
+    let maxBodyBytes: Int
+
+    /// The JSON object body. Requires `Content-Type: application/json` unless `optional` and
+    /// the request has no content type and no body.
+    func jsonObject(_ request: Request, optional: Bool = false) async throws -> [String: JSONValue]? {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw APIError(.contentTooLarge, "body_too_large", "request body of \(length) bytes exceeds the limit of \(maxBodyBytes) bytes")
+        }
+        let contentType = request.headers[.contentType]
+        var req = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await req.collectBody(upTo: maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "body_too_large", "request body exceeds the limit of \(maxBodyBytes) bytes")
+        }
+        if contentType == nil && optional && buffer.readableBytes == 0 { return nil }
+        guard let contentType, contentType.lowercased().hasPrefix("application/json") else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "expected a request with Content-Type: application/json")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(Data(buffer.readableBytesView))
+        } catch {
+            throw APIError.badRequest("malformed_json", "the request body is not valid JSON")
+        }
+        guard case .object(let object) = value else {
+            throw APIError.unprocessable("the request body must be a JSON object, not \(value.typeName)")
+        }
+        return object
+    }
+
+    /// Query parameters; a repeated name is an error.
+    func query(_ request: Request) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters {
+            let k = String(key)
+            if out[k] != nil { throw APIError.badRequest("duplicate_query_parameter", "query parameter '\(k)' is given more than once") }
+            out[k] = String(value)
+        }
+        return out
+    }
+
+    /// An optional string field of a body: absent or null → nil; another type → 422.
+    static func string(_ body: [String: JSONValue], _ name: String) throws -> String? {
+        switch body[name] {
+        case nil, .null?: return nil
+        case .string(let s)?: return s
+        case let other?: throw APIError.unprocessable("field '\(name)' must be a string, not \(other.typeName)")
+        }
+    }
+
+    /// Trims; empty → nil.
+    static func trimmed(_ s: String?) -> String? {
+        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        return t
+    }
+
+    /// Rejects values outside `[A-Za-z0-9._-]+` with 400.
+    static func identifier(_ value: String?, _ name: String) throws -> String? {
+        guard let value else { return nil }
+        guard value.count <= 128, NameSanitizer.isValidIdentifier(value) else {
+            throw APIError.badRequest("invalid_identifier", "\(name) '\(value.prefix(64))' must match [A-Za-z0-9._-]+ (at most 128 characters)")
+        }
+        return value
+    }
+
+    /// Session keys: 1 to 200 printable characters, no `/`.
+    static func sessionKey(_ value: String?) throws -> String? {
+        guard let value else { return nil }
+        guard value.count <= 200, !value.contains("/"),
+              value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
+            throw APIError.badRequest("invalid_key", "session key must be 1 to 200 printable characters without '/'")
+        }
+        return value
+    }
+}

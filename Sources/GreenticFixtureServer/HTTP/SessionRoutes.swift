@@ -1,0 +1,89 @@
+import Foundation
+import GreenticTestKit
+import Hummingbird
+
+/// `GET|POST|DELETE /sessions` and `POST /sessions/resume`.
+struct SessionRoutes {
+    let state: FixtureServerState
+    let input: RequestInput
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/sessions") { request, _ in
+            let filter = try filter(from: try input.query(request), body: nil)
+            let sessions = try await storeCall { try await state.store.list(filter) }
+            return JSONResponse.make(.object([("count", .int(sessions.count)), ("sessions", .array(sessions.map(\.viewJSON)))]))
+        }
+        router.post("/sessions") { request, _ in
+            let body = try await input.jsonObject(request) ?? [:]
+            let defaults = state.config.defaults
+            guard let tenant = try RequestInput.identifier(RequestInput.trimmed(try RequestInput.string(body, "tenant")) ?? defaults.tenant, "tenant") else {
+                throw APIError.badRequest("missing_tenant", "tenant is required (in the body or as [defaults].tenant)")
+            }
+            guard let user = try RequestInput.identifier(RequestInput.trimmed(try RequestInput.string(body, "user")), "user") else {
+                throw APIError.badRequest("missing_user", "user is required")
+            }
+            let key = try RequestInput.sessionKey(RequestInput.trimmed(try RequestInput.string(body, "key"))) ?? UUID().uuidString.lowercased()
+            let team = try RequestInput.identifier(RequestInput.trimmed(try RequestInput.string(body, "team")) ?? defaults.team, "team")
+            let flow = try RequestInput.identifier(RequestInput.trimmed(try RequestInput.string(body, "flow_id")), "flow_id")
+            let node = try RequestInput.identifier(RequestInput.trimmed(try RequestInput.string(body, "node_id")), "node_id")
+            let record = SessionRecord(key: key, tenant: tenant, team: team, user: user, flowID: flow, nodeID: node,
+                                       context: body["context"] ?? .null)
+            let stored = try await storeCall { try await state.store.upsert(record) }
+            return JSONResponse.make(stored.viewJSON)
+        }
+        router.delete("/sessions") { request, _ in
+            let query = try input.query(request)
+            let body = try await input.jsonObject(request, optional: true)
+            let filter = try filter(from: query, body: body)
+            if filter.isEmpty && query["all"] != "true" {
+                throw APIError.badRequest("unfiltered_purge", "refusing to delete every session: give tenant, team or user, or all=true")
+            }
+            let removed = try await storeCall { try await state.store.purge(filter) }
+            return JSONResponse.make(.object([("removed", .int(removed))]))
+        }
+        router.post("/sessions/resume") { request, _ in
+            let body = try await input.jsonObject(request) ?? [:]
+            let defaults = state.config.defaults
+            let tenant = try RequestInput.identifier(try RequestInput.string(body, "tenant") ?? defaults.tenant, "tenant")
+            guard let user = try RequestInput.identifier(try RequestInput.string(body, "user"), "user") else {
+                throw APIError.badRequest("missing_user", "user is required to resume a session")
+            }
+            let team = try RequestInput.identifier(try RequestInput.string(body, "team") ?? defaults.team, "team")
+            let found = try await storeCall { try await state.store.find(SessionFilter(tenant: tenant, team: team, user: user)) }
+            guard let session = found else {
+                throw APIError(.notFound, "session_not_found", "no session for tenant=\(tenant ?? "*") team=\(team ?? "*") user=\(user)")
+            }
+            guard let flow = session.flowID else {
+                throw APIError.badRequest("session_without_flow", "session \(session.key) has no flow_id to resume")
+            }
+            let activity = RunnerActivity(flow: flow, tenant: session.tenant, team: session.team, user: user, payload: body["payload"] ?? .null)
+            let event: RunnerEvent
+            do {
+                event = try await state.runActivity(activity)
+            } catch let error as RunnerBridgeError {
+                throw APIError(.badGateway, "runner_error", "\(error) (the session is kept)")
+            }
+            _ = try await storeCall { try await state.store.remove(tenant: session.tenant, key: session.key) }
+            return JSONResponse.make(event.orderedJSON)
+        }
+    }
+
+    /// Query values (overridden by present body fields), trimmed, empty = absent, then defaults.
+    func filter(from query: [String: String], body: [String: JSONValue]?) throws -> SessionFilter {
+        var values = query
+        for name in ["tenant", "team", "user"] {
+            if let body, let v = try RequestInput.string(body, name) { values[name] = v }
+        }
+        let defaults = state.config.defaults
+        return SessionFilter(
+            tenant: try RequestInput.identifier(RequestInput.trimmed(values["tenant"]) ?? defaults.tenant, "tenant"),
+            team: try RequestInput.identifier(RequestInput.trimmed(values["team"]) ?? defaults.team, "team"),
+            user: try RequestInput.identifier(RequestInput.trimmed(values["user"]), "user"))
+    }
+
+    func storeCall<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as APIError { throw error } catch {
+            throw APIError(.internalServerError, "store_error", "\(error)")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GreenticTestKit
+
+/// One pack found under the packs root: its `pack.json` id, name and kind, and its folder.
+public struct PackEntry: Sendable, Equatable {
+    public var id: String
+    public var name: String?
+    public var kind: String?
+    /// Absolute, canonical folder path.
+    public var path: String
+    /// The whole manifest as read.
+    public var manifest: JSONValue
+
+    public init(id: String, name: String?, kind: String?, path: String, manifest: JSONValue = .object([:])) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.path = path
+        self.manifest = manifest
+    }
+
+    /// `{"id","name","kind"?,"path"}`: `kind` omitted when absent, as the original.
+    public var listingJSON: OrderedJSON {
+        var members: [(String, OrderedJSON)] = [("id", .string(id)), ("name", .string(name))]
+        if let kind { members.append(("kind", .string(kind))) }
+        members.append(("path", .string(path)))
+        return .object(members)
+    }
+}
+
+/// The result of resolving packs for a tenant/team/user.
+public struct PackResolution: Sendable, Equatable {
+    public var packs: [PackEntry]
+    public var resolvedKeys: [String]
+    public var missingKeys: [String]
+
+    public var listingJSON: OrderedJSON {
+        .object([
+            ("count", .int(packs.count)),
+            ("packs", .array(packs.map(\.listingJSON))),
+            ("resolved_keys", .array(resolvedKeys.map { .string($0) })),
+            ("missing_keys", .array(missingKeys.map { .string($0) })),
+        ])
+    }
+}

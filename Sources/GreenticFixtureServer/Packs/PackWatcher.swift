@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+import GreenticTestKit
+import Logging
+
+/// Reloads the pack index when the content under the packs root changes (`serve --watch`).
+///
+/// Polls a fingerprint of every file's path and content hash; only content changes count (a
+/// read or a touch does not). Reloads on the trailing edge: after a change, it waits until the
+/// tree has been quiet for the debounce interval, so the last change of a burst is never lost.
+/// A broken edit keeps the previous index and is reported (log and `/healthz`).
+public struct PackWatcher: Sendable {
+    public let state: FixtureServerState
+    public let logger: Logger
+    public let pollInterval: Duration
+    public let debounce: Duration
+
+    public init(state: FixtureServerState, logger: Logger, pollInterval: Duration = .milliseconds(100),
+                debounce: Duration = .milliseconds(200)) {
+        self.state = state
+        self.logger = logger
+        self.pollInterval = pollInterval
+        self.debounce = debounce
+    }
+
+    /// Runs until the task is cancelled.
+    public func run() async {
+        var applied = Self.fingerprint(root: state.config.packsRoot)
+        var pendingSince: ContinuousClock.Instant?
+        var lastSeen = applied
+        logger.info("watching \(state.config.packsRoot) for pack changes")
+        while !Task.isCancelled {
+            try? await Task.sleep(for: pollInterval)
+            let current = Self.fingerprint(root: state.config.packsRoot)
+            if current != lastSeen {
+                lastSeen = current
+                pendingSince = .now
+                continue
+            }
+            guard let since = pendingSince, ContinuousClock.now - since >= debounce else { continue }
+            pendingSince = nil
+            guard current != applied else { continue }
+            applied = current
+            do {
+                let index = try state.reloadPacks()
+                try await state.runner.reload(packs: index.entries, defaults: state.config.defaults)
+            } catch {
+                logger.warning("pack change not applied: \(error)")
+            }
+        }
+    }
+
+    /// A digest of every regular file's relative path and content under `root`.
+    public static func fingerprint(root: String) -> String {
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return "absent" }
+        var hasher = SHA256()
+        var files: [String] = []
+        while let item = enumerator.nextObject() as? String { files.append(item) }
+        for file in files.sorted() {
+            let path = root + "/" + file
+            var st = stat()
+            guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+            hasher.update(data: Data(file.utf8))
+            hasher.update(data: Data([0]))
+            if let data = FileManager.default.contents(atPath: path) { hasher.update(data: data) }
+            hasher.update(data: Data([0]))
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}

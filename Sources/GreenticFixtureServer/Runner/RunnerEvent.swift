@@ -1,0 +1,61 @@
+import Foundation
+import GreenticTestKit
+import Synchronization
+
+/// A flow activity the server recorded: what was sent to the runner and what it answered.
+public struct RunnerEvent: Sendable, Equatable {
+    public var timestampMs: UInt64
+    public var flow: String
+    public var tenant: String?
+    public var team: String?
+    public var user: String?
+    public var payload: JSONValue
+    public var result: JSONValue
+
+    public init(timestampMs: UInt64 = SessionRecord.nowMs(), flow: String, tenant: String?, team: String?, user: String?,
+                payload: JSONValue, result: JSONValue) {
+        self.timestampMs = timestampMs
+        self.flow = flow
+        self.tenant = tenant
+        self.team = team
+        self.user = user
+        self.payload = payload
+        self.result = result
+    }
+
+    /// Field order of the original's `RunnerEvent`.
+    public var orderedJSON: OrderedJSON {
+        .object([
+            ("timestamp_ms", .number(Double(timestampMs))), ("flow", .string(flow)), ("tenant", .string(tenant)),
+            ("team", .string(team)), ("user", .string(user)), ("payload", .value(payload)), ("result", .value(result)),
+        ])
+    }
+
+    public init(json: JSONValue) throws {
+        guard let flow = json["flow"]?.stringValue else { throw RunnerBridgeError.invalidAnswer("event without flow") }
+        self.init(timestampMs: UInt64(json["timestamp_ms"]?.doubleValue ?? 0), flow: flow,
+                  tenant: json["tenant"]?.stringValue, team: json["team"]?.stringValue, user: json["user"]?.stringValue,
+                  payload: json["payload"] ?? .null, result: json["result"] ?? .null)
+    }
+}
+
+/// The last `capacity` runner events, oldest first.
+public final class RunnerEventLog: Sendable {
+    public let capacity: Int
+    private let events = Mutex<[RunnerEvent]>([])
+
+    public init(capacity: Int = 100) {
+        self.capacity = capacity
+    }
+
+    public func append(_ event: RunnerEvent) {
+        events.withLock { e in
+            e.append(event)
+            if e.count > capacity { e.removeFirst(e.count - capacity) }
+        }
+    }
+
+    public func all() -> [RunnerEvent] { events.withLock { $0 } }
+
+    public func clear() { events.withLock { $0 = [] } }
+}

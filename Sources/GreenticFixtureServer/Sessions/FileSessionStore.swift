@@ -1,0 +1,151 @@
+import Foundation
+import GreenticTestKit
+
+/// Sessions in a file that never loses an acknowledged write.
+///
+/// The file is an append-only journal of JSON lines (a header line, then `put`, `del` and
+/// `purge` operations). Each write is appended and fsync'd before it is acknowledged; writes
+/// that arrive together share one fsync (group commit). The cost of an upsert does not grow with
+/// the number of sessions; the journal is compacted (write temp, fsync, rename) when it holds
+/// more than twice the live records. An advisory lock (`<file>.lock`) serialises writers across
+/// processes, so the CLI and a running server share the file; each side catches up on the
+/// other's appends before it acts. A torn last line (a crash in the middle of an append) is
+/// dropped on load; any other damage is a startup error naming the byte offset, and the file
+/// is left untouched. A legacy JSON-array file (the original format) is read and converted on
+/// the first write.
+public actor FileSessionStore: SessionStore {
+    public nonisolated var backendName: String { "file" }
+    public let path: String
+
+    private var records: [SessionKey: SessionRecord] = [:]
+    private var journal: JournalFile
+    private var pending: [(JournalOperation, CheckedContinuation<JournalResult, any Error>)] = []
+    private var flushScheduled = false
+
+    /// Opens (or creates) the store; throws `SessionStoreError.corruptFile` for a damaged file.
+    public init(path: String) throws {
+        self.path = path
+        var file = try JournalFile(path: path)
+        let lock = file
+        records = try lock.withLock(exclusive: true) { try file.loadAll() }
+        journal = file
+    }
+
+    // MARK: Reads
+
+    public func list(_ filter: SessionFilter) async throws -> [SessionRecord] {
+        try catchUp()
+        return records.values.filter(filter.matches).sorted(by: sessionOrder)
+    }
+
+    public func health() async -> StoreHealth {
+        do {
+            try catchUp()
+            return StoreHealth(ok: true, detail: "\(records.count) session(s) in \(path)")
+        } catch {
+            return StoreHealth(ok: false, detail: "\(error)")
+        }
+    }
+
+    /// How many records are live (for tests and benchmarks).
+    public var count: Int { records.count }
+
+    private func catchUp() throws {
+        guard journal.changedOnDisk() else { return }
+        let lock = journal
+        var file = journal
+        var map = records
+        try lock.withLock(exclusive: false) { try file.apply(into: &map) }
+        journal = file
+        records = map
+    }
+
+    // MARK: Writes
+
+    public func upsert(_ record: SessionRecord) async throws -> SessionRecord {
+        var stamped = record
+        stamped.updatedAtEpochMs = SessionRecord.nowMs()
+        guard case .record(let r) = try await submit(.put(stamped)) else { return stamped }
+        return r
+    }
+
+    public func purge(_ filter: SessionFilter) async throws -> Int {
+        guard case .count(let n) = try await submit(.purge(filter)) else { return 0 }
+        return n
+    }
+
+    public func remove(tenant: String, key: String) async throws -> Bool {
+        guard case .count(let n) = try await submit(.delete(SessionKey(tenant: tenant, key: key))) else { return false }
+        return n > 0
+    }
+
+    private func submit(_ op: JournalOperation) async throws -> JournalResult {
+        try await withCheckedThrowingContinuation { continuation in
+            pending.append((op, continuation))
+            if !flushScheduled {
+                flushScheduled = true
+                Task { await self.flush() }
+            }
+        }
+    }
+
+    /// Commits every pending operation with one append and one fsync.
+    private func flush() {
+        flushScheduled = false
+        let batch = pending
+        pending = []
+        guard !batch.isEmpty else { return }
+        do {
+            let lock = journal
+            var file = journal
+            var working = records
+            let results = try lock.withLock(exclusive: true) { () -> [JournalResult] in
+                try file.apply(into: &working)
+                var lines: [String] = []
+                var results: [JournalResult] = []
+                for (op, _) in batch {
+                    let (line, result) = op.apply(to: &working)
+                    if let line { lines.append(line) }
+                    results.append(result)
+                }
+                if !lines.isEmpty { try file.append(lines) }
+                if file.shouldCompact(live: working.count) { try file.compact(working) }
+                return results
+            }
+            journal = file
+            records = working
+            for ((_, continuation), result) in zip(batch, results) { continuation.resume(returning: result) }
+        } catch {
+            for (_, continuation) in batch { continuation.resume(throwing: error) }
+        }
+    }
+}
+
+/// One journal operation and its effect on the in-memory map.
+enum JournalOperation: Sendable {
+    case put(SessionRecord)
+    case delete(SessionKey)
+    case purge(SessionFilter)
+
+    /// Applies to `map`; returns the journal line to append (nil when nothing changed).
+    func apply(to map: inout [SessionKey: SessionRecord]) -> (String?, JournalResult) {
+        switch self {
+        case .put(let r):
+            map[SessionKey(r)] = r
+            return (JSONWriter.compact(.object([("op", .string("put")), ("record", r.storedJSON)])), .record(r))
+        case .delete(let k):
+            guard map.removeValue(forKey: k) != nil else { return (nil, .count(0)) }
+            return (JournalFile.deleteLine([k]), .count(1))
+        case .purge(let filter):
+            let doomed = map.values.filter(filter.matches).map(SessionKey.init).sorted { ($0.tenant, $0.key) < ($1.tenant, $1.key) }
+            doomed.forEach { map.removeValue(forKey: $0) }
+            return (doomed.isEmpty ? nil : JournalFile.deleteLine(doomed), .count(doomed.count))
+        }
+    }
+}
+
+/// What an operation returned.
+enum JournalResult: Sendable {
+    case record(SessionRecord)
+    case count(Int)
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+extension ServiceSpec {
+    /// The `greentic-integration serve` process on a free loopback port, ready when `/healthz`
+    /// answers. The executable is `GREENTIC_INTEGRATION_BIN`, else the one built beside the
+    /// running executable, else `.build/debug/greentic-integration`, else `PATH`. Read the
+    /// bound port with `capture("port")`.
+    public static func fixtureServer(name: String = "fixture-server", arguments: [String] = [], environment: [String: String] = [:],
+                                     workingDirectory: URL? = nil) -> ServiceSpec {
+        ServiceSpec(
+            name: name, executable: GreenticBinaries.integrationCLI(),
+            arguments: ["serve", "--listen", "127.0.0.1:0"] + arguments,
+            environment: environment, workingDirectory: workingDirectory,
+            readiness: .all([
+                .logLine(#"listening on http://127\.0\.0\.1:(?<port>\d+)"#),
+                .http(url: "http://127.0.0.1:${port}/healthz", status: 200),
+            ]),
+            readinessTimeout: .seconds(30), stopSignal: SIGTERM, stopGrace: .seconds(5))
+    }
+}
+
+/// Where this project's own executables are found.
+public enum GreenticBinaries {
+    public static func integrationCLI(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let bin = environment["GREENTIC_INTEGRATION_BIN"], !bin.isEmpty { return bin }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("greentic-integration").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        let local = FileManager.default.currentDirectoryPath + "/.build/debug/greentic-integration"
+        if FileManager.default.isExecutableFile(atPath: local) { return local }
+        return "greentic-integration"
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import GreenticFixtureServer
+import GreenticTestKit
+import Logging
+
+/// `--config` and `--packs`, shared by commands that read the server configuration.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .long, help: "TOML config file (default: config/dev.toml, then ~/.config/greentic-integration/config.toml).")
+    var config: String?
+
+    @Option(name: .long, help: "Packs root folder (overrides [packs].root).")
+    var packs: String?
+
+    func load(extra: JSONValue? = nil) throws -> ServerConfig {
+        var overrides: JSONValue = .object([:])
+        if let packs { overrides = ConfigLayers.merge(overrides, ["packs": ["root": .string(packs)]]) }
+        if let extra { overrides = ConfigLayers.merge(overrides, extra) }
+        do {
+            return try ServerConfig.load(configFile: config, overrides: overrides == .object([:]) ? nil : overrides)
+        } catch {
+            throw CLIError(message: "\(error)")
+        }
+    }
+}
+
+/// Logging to stderr for every command (`GREENTIC_LOG` or `RUST_LOG`-style level, default info).
+enum CLILogging {
+    static let bootstrap: Void = {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            let env = ProcessInfo.processInfo.environment
+            handler.logLevel = (env["GREENTIC_LOG"] ?? env["LOG_LEVEL"]).flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+            return handler
+        }
+    }()
+
+    static func logger(_ label: String = "greentic-integration") -> Logger {
+        _ = bootstrap
+        return Logger(label: label)
+    }
+}
