@@ -80,7 +80,7 @@ public struct ServerConfig: Sendable, Equatable {
             return t.isEmpty ? nil : t
         }
         func absolute(_ p: String) -> String {
-            p.hasPrefix("/") ? p : URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: workingDirectory)).standardizedFileURL.path
+            p.hasPrefix("/") ? p : URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true)).standardizedFileURL.path
         }
         listenAddress = try string("server.listen_addr")
         _ = try ListenAddress(parsing: listenAddress)

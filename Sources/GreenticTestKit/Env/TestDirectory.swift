@@ -19,7 +19,7 @@ public struct TestDirectory: Sendable {
     /// The artifacts base folder for an environment.
     public static func base(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         if let dir = environment["E2E_ARTIFACTS_DIR"], !dir.isEmpty {
-            return URL(fileURLWithPath: dir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+            return URL(fileURLWithPath: dir, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)).standardizedFileURL
         }
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/e2e")
     }

@@ -23,7 +23,7 @@ public struct ComposeInfraBackend: InfraBackend {
 
     public init(environment: [String: String]) throws {
         self.environment = environment
-        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
         if let file = environment["E2E_COMPOSE_FILE"], !file.isEmpty {
             composeFile = URL(fileURLWithPath: file, relativeTo: cwd).standardizedFileURL
         } else {

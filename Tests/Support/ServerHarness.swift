@@ -1,19 +1,26 @@
 import Foundation
 import GreenticTestKit
-import TestSupport
 
 /// Starts `greentic-integration serve` as a process inside a TestEnv, isolated from any user
 /// config, with its session file and packs in the test folder.
-enum ServerHarness {
-    struct Started {
-        var client: HTTPTestClient
-        var process: ServiceProcess
-        var packs: URL
-        var sessionFile: URL
-        var port: Int
+public enum ServerHarness {
+    public struct Started: Sendable {
+        public var client: HTTPTestClient
+        public var process: ServiceProcess
+        public var packs: URL
+        public var sessionFile: URL
+        public var port: Int
+
+        public init(client: HTTPTestClient, process: ServiceProcess, packs: URL, sessionFile: URL, port: Int) {
+            self.client = client
+            self.process = process
+            self.packs = packs
+            self.sessionFile = sessionFile
+            self.port = port
+        }
     }
 
-    static func start(_ env: TestEnv, name: String = "fixture-server", packs: URL? = nil, arguments: [String] = [],
+    public static func start(_ env: TestEnv, name: String = "fixture-server", packs: URL? = nil, arguments: [String] = [],
                       environment: [String: String] = [:], writePacks: Bool = true) async throws -> Started {
         let root = env.directory.artifacts
         let packsRoot = packs ?? root.appendingPathComponent("packs")

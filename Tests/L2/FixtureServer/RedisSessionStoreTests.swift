@@ -1,0 +1,84 @@
+import Foundation
+import GreenticFixtureServer
+import GreenticTestKit
+import GreenticTestKitTesting
+import TestSupport
+import Testing
+
+@Suite("Redis session store against a real redis-server", .tags(.redis, .sessions))
+struct RedisSessionStoreTests {
+    @Test(.requires(infra: [.redis]), .testEnv(infra: [.redis]))
+    func storeOperationsArePooledAtomicAndReportCorruption() async throws {
+        let env = try TestEnv.required()
+        let store = try RedisSessionStore(url: try env.redisURL(), prefix: "\(env.subjectPrefix):sessions")
+        #expect(await store.health().ok)
+        let a = try await store.upsert(SessionRecord(key: "k1", tenant: "acme", team: "ops", user: "u1", flowID: "f"))
+        try await Task.sleep(for: .milliseconds(3))
+        _ = try await store.upsert(SessionRecord(key: "k2", tenant: "acme", user: "u1", flowID: "g"))
+        _ = try await store.upsert(SessionRecord(key: "k1", tenant: "beta", user: "u1"))
+        #expect(a.updatedAtEpochMs > 0)
+        #expect(try await store.list(SessionFilter(tenant: "acme")).map(\.key) == ["k2", "k1"])
+        #expect(try await store.find(SessionFilter(tenant: "acme", user: "u1"))?.key == "k2")
+        #expect(try await store.list(SessionFilter(team: "ops")).count == 1)
+
+        // Concurrent writers share the pool.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<200 {
+                group.addTask { _ = try await store.upsert(SessionRecord(key: "c\(i)", tenant: "load", user: "u")) }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await store.list(SessionFilter(tenant: "load")).count == 200)
+        #expect(try await store.purge(SessionFilter(tenant: "load")) == 200)
+        #expect(try await store.remove(tenant: "beta", key: "k1"))
+        #expect(try await !store.remove(tenant: "beta", key: "k1"))
+
+        // A corrupt record is reported, and an atomic purge deletes nothing.
+        _ = try await store.pool.command(["HSET", store.hashKey, "acme:broken", "{not json"])
+        await #expect(throws: SessionStoreError.self) { try await store.list(SessionFilter(tenant: "acme")) }
+        do {
+            _ = try await store.purge(SessionFilter(tenant: "acme"))
+            Issue.record("purge ignored a corrupt record")
+        } catch {
+            #expect("\(error)".contains("corrupt record acme:broken"))
+        }
+        let remaining = try await store.pool.command(["HLEN", store.hashKey])
+        #expect(remaining == .integer(3))
+        await store.pool.shutdown()
+    }
+
+    @Test(.requires(infra: [.redis]), .testEnv(infra: [.redis]), .tags(.server))
+    func serverWithRedisBackend() async throws {
+        let env = try TestEnv.required()
+        let server = try await ServerHarness.start(env, environment: [
+            "GREENTIC_STORES__SESSION__BACKEND": "redis",
+            "GREENTIC_STORES__SESSION__REDIS_URL": try env.redisURL(),
+            "GREENTIC_STORES__SESSION__REDIS_PREFIX": "e2e:sessions",
+        ])
+        let health = try #require(try await server.client.get("/healthz").json)
+        #expect(health.value(atPath: "store.backend") == "redis" && health["status"] == "ok")
+        _ = try await server.client.post("/sessions", json: ["tenant": "acme", "user": "u1", "key": "k", "flow_id": "menu"])
+        let resumed = try await server.client.post("/sessions/resume", json: ["tenant": "acme", "user": "u1"])
+        #expect(resumed.status == 200 && resumed.json?["flow"] == "menu")
+        #expect(try await server.client.get("/sessions?tenant=acme").json?["count"] == 0)
+    }
+
+    @Test(.testEnv(), .tags(.server))
+    func unreachableRedisIsReportedNotHidden() async throws {
+        let env = try TestEnv.required()
+        var spec = ServiceSpec.fixtureServer(
+            arguments: ["--packs", env.directory.artifacts.path],
+            environment: ["XDG_CONFIG_HOME": env.directory.artifacts.path, "GREENTIC_STORES__SESSION__BACKEND": "redis",
+                          "GREENTIC_STORES__SESSION__REDIS_URL": "redis://127.0.0.1:9"],
+            workingDirectory: env.directory.artifacts)
+        spec.readiness = .logLine(#"listening on http://127\.0\.0\.1:(?<port>\d+)"#)
+        let process = try await env.start(spec)
+        let client = HTTPTestClient(port: Int(process.capture("port") ?? "") ?? 0)
+        let health = try await client.get("/healthz")
+        #expect(health.status == 503 && health.json?["status"] == "degraded")
+        #expect(health.json?.value(atPath: "store.detail")?.stringValue?.contains("failed to connect to redis at 127.0.0.1:9") == true)
+        let write = try await client.post("/sessions", json: ["tenant": "acme", "user": "u1"])
+        #expect(write.status == 500 && write.errorCode == "store_error")
+        #expect(try await client.get("/readyz").status == 503)
+    }
+}
