@@ -17,3 +17,7 @@ extension Tag {
     @Tag public static var sessions: Self
     @Tag public static var durability: Self
 }
+
+extension Tag {
+    @Tag public static var simulators: Self
+}

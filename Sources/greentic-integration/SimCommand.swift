@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import GreenticTestKit
+import Simulators
+
+/// `greentic-integration sim …`: the simulators' checks.
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim", abstract: "Run providers-sim checks.",
+        subcommands: [SimRender.self, SimCapabilities.self]
+    )
+}
+
+struct SimRender: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render", abstract: "Print RenderReports for every pack scenario; compare with or record a golden.",
+        discussion: "Prints the sorted report array as pretty JSON on stdout. With --golden, compares by value and exits 1 on drift with a readable diff; with --record as well, writes the golden instead."
+    )
+
+    @Option(help: "Packs root.") var packs: String = "Packs"
+    @Option(help: "Golden file to compare with (or write, with --record).") var golden: String?
+    @Flag(help: "Write the golden file instead of comparing.") var record = false
+
+    func run() async throws {
+        let reports: [RenderReport]
+        do { reports = try ProviderRenderer.reports(packsRoot: URL(fileURLWithPath: packs)) } catch {
+            throw CLIError(message: "\(error)")
+        }
+        let document = RenderReport.document(reports)
+        guard let golden else {
+            if record { throw CLIError(message: "--record needs --golden FILE") }
+            FileHandle.standardOutput.write(Data(document.utf8))
+            return
+        }
+        if record {
+            let url = URL(fileURLWithPath: golden)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(document.utf8).write(to: url, options: .atomic)
+            FileHandle.standardError.write(Data("recorded \(reports.count) report(s) into \(golden)\n".utf8))
+            return
+        }
+        FileHandle.standardOutput.write(Data(document.utf8))
+        guard let data = FileManager.default.contents(atPath: golden) else { throw CLIError(message: "golden \(golden) not found (use --record to create it)") }
+        let drift: [String]
+        do { drift = try ProviderRenderer.drift(reports, golden: try JSONValue.parse(data)) } catch {
+            throw CLIError(message: "golden \(golden): \(error)")
+        }
+        if !drift.isEmpty {
+            FileHandle.standardError.write(Data(("Renderer reports drifted from \(golden):\n" + drift.map { "  " + $0 }.joined(separator: "\n") + "\nRe-record with --record after reviewing.\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct SimCapabilities: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capabilities", abstract: "Check capability parity between the reference provider and the simulator.")
+
+    @Option(help: "Capability map (providers.yaml).") var file: String
+
+    func run() async throws {
+        let map: CapabilityMap
+        do { map = try CapabilityMap.load(path: file) } catch { throw CLIError(message: "\(error)") }
+        let violations = map.violations()
+        if violations.isEmpty {
+            StandardOutput.line("Capability parity holds: \(map.simulatorProvider) covers \(map.referenceProvider) (\(map.downgrades.count) documented downgrade(s)).")
+            return
+        }
+        for v in violations { FileHandle.standardError.write(Data("[error] \(v)\n".utf8)) }
+        throw ExitCode(1)
+    }
+}

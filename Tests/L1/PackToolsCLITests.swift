@@ -1,0 +1,54 @@
+import Foundation
+import GreenticTestKit
+import TestSupport
+import Testing
+
+@Suite("Pack tools and simulators through the CLI", .tags(.cli, .simulators))
+struct PackToolsCLITests {
+    func cli(_ args: [String]) async throws -> CommandRunner.Output {
+        try await CommandRunner.run(Paths.cli.path, args, workingDirectory: Paths.packageRoot, timeout: .seconds(60))
+    }
+
+    @Test func projectPacksValidateAndRenderToTheProjectGolden() async throws {
+        let validate = try await cli(["packs", "validate", "--packs", "Packs"])
+        #expect(validate.status == 0 && validate.stdout == "Validated 6 pack(s) successfully.\n", "\(validate.stderr)")
+        let render = try await cli(["sim", "render", "--packs", "Packs", "--golden", "Golden/render_reports.json"])
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(try String(contentsOf: Paths.packageRoot.appendingPathComponent("Golden/render_reports.json"), encoding: .utf8) == render.stdout)
+        let caps = try await cli(["sim", "capabilities", "--file", "Fixtures/capabilities/providers.yaml"])
+        #expect(caps.status == 0 && caps.stdout.contains("Capability parity holds"))
+    }
+
+    @Test func driftAndMissingGoldenFail() async throws {
+        let dir = try Paths.temporary("golden")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let golden = dir.appendingPathComponent("g.json")
+        var items = try JSONValue.parse(Data(contentsOf: Paths.packageRoot.appendingPathComponent("Golden/render_reports.json"))).arrayValue!
+        var first = items[0].objectValue!
+        first["message_count"] = 99
+        items[0] = .object(first)
+        try Data(JSONWriter.pretty(.array(items)).utf8).write(to: golden)
+        let drift = try await cli(["sim", "render", "--packs", "Packs", "--golden", golden.path])
+        #expect(drift.status == 1)
+        #expect(drift.stderr.contains("adaptive-advanced/card_fallback: $.message_count: expected 99, got 5"))
+        let missing = try await cli(["sim", "render", "--packs", "Packs", "--golden", dir.appendingPathComponent("none.json").path])
+        #expect(missing.status == 1 && missing.stderr.contains("not found"))
+        let recorded = try await cli(["sim", "render", "--packs", "Packs", "--golden", dir.appendingPathComponent("new.json").path, "--record"])
+        #expect(recorded.status == 0 && FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.json").path))
+    }
+
+    @Test(.enabled(if: Paths.conformance != nil, "conformance corpus not beside the project (set GREENTIC_CONFORMANCE_DIR)"))
+    func conformanceCorpus() async throws {
+        let c = Paths.conformance!.path
+        let render = try await cli(["sim", "render", "--packs", "\(c)/packs", "--golden", "\(c)/harness/providers-sim/golden/render_reports.json"])
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(render.stdout == (try String(contentsOfFile: "\(c)/harness/providers-sim/golden/render_reports.json", encoding: .utf8)))
+        let caps = try await cli(["sim", "capabilities", "--file", "\(c)/harness/providers-sim/capabilities/providers.yaml"])
+        #expect(caps.status == 0)
+        // The corpus references component binaries it does not ship: validation says so, per file.
+        let validate = try await cli(["packs", "validate", "--packs", "\(c)/packs"])
+        #expect(validate.status == 1)
+        let errors = validate.stderr.split(separator: "\n")
+        #expect(errors.count == 3 && errors.allSatisfy { $0.contains("component file components/") && $0.hasSuffix(".wasm)") }, "\(validate.stderr)")
+    }
+}
