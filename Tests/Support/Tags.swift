@@ -21,3 +21,7 @@ extension Tag {
 extension Tag {
     @Tag public static var simulators: Self
 }
+
+extension Tag {
+    @Tag public static var scenario: Self
+}

@@ -5,85 +5,187 @@ import NIOPosix
 import Synchronization
 
 /// A NATS client on SwiftNIO: publish (with headers), subscribe (with queue groups) as async
-/// sequences, `flush()` as a PING/PONG barrier, and request/reply over one muxed inbox with
-/// "no responders" reported as its own error. Never blocks an event loop.
+/// sequences, `flush()` as a PING/PONG barrier, request/reply over one muxed inbox with "no
+/// responders" reported as its own error, and reconnection with backoff: subscriptions are
+/// restored and publishes made while disconnected are buffered (up to `reconnectBufferBytes`)
+/// and sent once the connection is back. Never blocks an event loop.
 public final class NATSClient: Sendable {
-    /// The server's INFO, as JSON.
-    public var serverInfo: JSONValue { state.withLock { $0.info } }
-    /// Largest payload the server accepts (from INFO).
-    public var maxPayload: Int { state.withLock { $0.maxPayload } }
+    /// Connection settings.
+    public struct Options: Sendable {
+        public var name = "greentic-testkit"
+        public var connectTimeout: Duration = .seconds(5)
+        /// Reconnect attempts after a lost connection before giving up (then the client closes).
+        public var maxReconnectAttempts = 120
+        public var reconnectWaitMin: Duration = .milliseconds(10)
+        public var reconnectWaitMax: Duration = .seconds(1)
+        /// Bytes of publishes kept while disconnected; beyond that a publish fails with `.notConnected`.
+        public var reconnectBufferBytes = 8 * 1024 * 1024
 
-    let url: String
-    let name: String
-    private let channelBox = Mutex<(any Channel)?>(nil)
+        public init() {}
+    }
+
+    enum Phase {
+        case connecting
+        case connected(any Channel, generation: Int)
+        case reconnecting
+        case closed
+    }
 
     struct State {
+        var phase: Phase = .connecting
+        var generation = 0
         var info: JSONValue = .null
         var maxPayload = 1_048_576
         var nextSid: UInt64 = 1
         var subscriptions: [UInt64: NATSSubscription] = [:]
-        var pongWaiters: [CheckedContinuation<Void, any Error>] = []
-        var infoWaiter: CheckedContinuation<Void, any Error>?
+        var pongWaiters: [(continuation: CheckedContinuation<Void, any Error>, generation: Int)] = []
+        var buffer: [UInt8] = []
         var inboxPrefix = "_INBOX." + NATSClient.token(22)
         var muxSid: UInt64?
         var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
-        var closed = false
+        var reconnects = 0
         var lastServerError: String?
     }
+
+    let url: String
+    let host: String
+    let port: Int
+    public let options: Options
     let state = Mutex(State())
 
-    private init(url: String, name: String) {
+    private init(url: String, host: String, port: Int, options: Options) {
         self.url = url
-        self.name = name
+        self.host = host
+        self.port = port
+        self.options = options
     }
 
     /// Connects (INFO, CONNECT, PING/PONG) to `nats://host:port`.
-    public static func connect(url: String, name: String = "greentic-testkit", timeout: Duration = .seconds(5)) async throws -> NATSClient {
+    public static func connect(url: String, options: Options = Options()) async throws -> NATSClient {
         guard let (host, port) = InfraEndpoints.hostPort(url) else { throw NATSError.invalidURL(url) }
-        let client = NATSClient(url: url, name: name)
+        let client = NATSClient(url: url, host: host, port: port, options: options)
         do {
-            try await withDeadline(timeout, what: "NATS connect to \(url)") {
-                try await client.open(host: host, port: port)
-            }
-        } catch let error as ProbeError {
-            await client.close()
-            throw NATSError.timeout("\(error)")
+            let (channel, generation) = try await client.establish()
+            client.activate(channel, generation: generation)
         } catch {
-            await client.close()
+            client.state.withLock { $0.phase = .closed }
             throw error
         }
         return client
     }
 
-    private func open(host: String, port: Int) async throws {
+    /// Connects with default options and the given name and timeout.
+    public static func connect(url: String, name: String = "greentic-testkit", timeout: Duration = .seconds(5)) async throws -> NATSClient {
+        var options = Options()
+        options.name = name
+        options.connectTimeout = timeout
+        return try await connect(url: url, options: options)
+    }
+
+    /// The server's INFO, as JSON.
+    public var serverInfo: JSONValue { state.withLock { $0.info } }
+    /// Largest payload the server accepts (from INFO).
+    public var maxPayload: Int { state.withLock { $0.maxPayload } }
+    /// How many times the connection was re-established.
+    public var reconnectCount: Int { state.withLock { $0.reconnects } }
+    public var isConnected: Bool { state.withLock { if case .connected = $0.phase { true } else { false } } }
+    public var isClosed: Bool { state.withLock { if case .closed = $0.phase { true } else { false } } }
+
+    // MARK: Connection
+
+    /// Opens a TCP connection and completes the handshake; returns the channel and its generation.
+    private func establish() async throws -> (any Channel, Int) {
+        let generation = state.withLock { s -> Int in
+            s.generation += 1
+            return s.generation
+        }
+        let handshake = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
+        let connect = "CONNECT " + JSONWriter.compact([
+            "verbose": false, "pedantic": false, "headers": true, "no_responders": true,
+            "name": .string(options.name), "lang": "swift", "version": "1.0", "protocol": 1,
+        ]) + "\r\nPING\r\n"
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.milliseconds(Int64(options.connectTimeout.components.seconds * 1000 + 1)))
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(NATSInboundHandler(client: self))
+                        try channel.pipeline.syncOperations.addHandler(
+                            NATSInboundHandler(client: self, generation: generation, handshake: handshake, connectLine: connect))
                     }
                 }
                 .connect(host: host, port: port).get()
         } catch {
+            handshake.fail(NATSError.connectionFailed("\(host):\(port): \(error)"))
             throw NATSError.connectionFailed("\(host):\(port): \(error)")
         }
-        channelBox.withLock { $0 = channel }
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            let ready = state.withLock { s -> Bool in
-                if s.info != .null { return true }
-                s.infoWaiter = c
-                return false
+        do {
+            try await withDeadline(options.connectTimeout, what: "NATS handshake with \(url)") {
+                try await handshake.futureResult.get()
             }
-            if ready { c.resume() }
+        } catch {
+            try? await channel.close()
+            if let e = error as? NATSError { throw e }
+            throw NATSError.connectionFailed("\(url): \(error)")
         }
-        let connect: JSONValue = [
-            "verbose": false, "pedantic": false, "headers": true, "no_responders": true,
-            "name": .string(name), "lang": "swift", "version": "1.0", "protocol": 1,
-        ]
-        try await write("CONNECT \(JSONWriter.compact(connect))\r\n")
-        try await flush()
+        return (channel, generation)
+    }
+
+    /// Makes an established channel current: restores subscriptions, re-sends the PINGs of
+    /// waiters from a lost connection, then the buffered publishes.
+    private func activate(_ channel: any Channel, generation: Int) {
+        state.withLock { s in
+            var out = ByteBufferAllocator().buffer(capacity: 256 + s.buffer.count)
+            for (sid, sub) in s.subscriptions.sorted(by: { $0.key < $1.key }) {
+                out.writeString("SUB \(sub.subject)\(sub.queue.map { " \($0)" } ?? "") \(sid)\r\n")
+                if let remaining = sub.remainingBeforeLimit { out.writeString("UNSUB \(sid) \(remaining)\r\n") }
+            }
+            if let mux = s.muxSid { out.writeString("SUB \(s.inboxPrefix).* \(mux)\r\n") }
+            for i in s.pongWaiters.indices where s.pongWaiters[i].generation != generation {
+                s.pongWaiters[i].generation = generation
+                out.writeString("PING\r\n")
+            }
+            out.writeBytes(s.buffer)
+            s.buffer = []
+            s.phase = .connected(channel, generation: generation)
+            if out.readableBytes > 0 { channel.writeAndFlush(out, promise: nil) }
+        }
+    }
+
+    /// Called by the handler when its connection ends.
+    func connectionLost(generation: Int, error: any Error) {
+        let reconnect = state.withLock { s -> Bool in
+            guard case .connected(_, let current) = s.phase, current == generation else { return false }
+            s.phase = .reconnecting
+            return true
+        }
+        guard reconnect else { return }
+        Task { await self.reconnectLoop() }
+    }
+
+    private func reconnectLoop() async {
+        var wait = options.reconnectWaitMin
+        for _ in 0..<options.maxReconnectAttempts {
+            if isClosed { return }
+            let jitter = Duration.milliseconds(Int64.random(in: 0...max(1, wait.components.seconds * 100 + wait.components.attoseconds / 10_000_000_000_000_000)))
+            try? await Task.sleep(for: wait + jitter)
+            if isClosed { return }
+            do {
+                let (channel, generation) = try await establish()
+                let stillWanted = state.withLock { s -> Bool in
+                    if case .closed = s.phase { return false }
+                    s.reconnects += 1
+                    return true
+                }
+                guard stillWanted else { try? await channel.close(); return }
+                activate(channel, generation: generation)
+                return
+            } catch {
+                wait = min(wait * 2, options.reconnectWaitMax)
+            }
+        }
+        shutDown(error: NATSError.connectionFailed("gave up reconnecting to \(url) after \(options.maxReconnectAttempts) attempts"))
     }
 
     // MARK: Publishing
@@ -91,9 +193,9 @@ public final class NATSClient: Sendable {
     /// Publishes a payload (optionally with headers and a reply subject).
     public func publish(_ subject: String, payload: Data = Data(), headers: NATSHeaders? = nil, replyTo: String? = nil) async throws {
         try Self.validate(subject)
-        let limit = maxPayload
         let headerBytes = headers?.encoded ?? []
         let total = headerBytes.count + payload.count
+        let limit = maxPayload
         guard total <= limit else { throw NATSError.maxPayloadExceeded(size: total, max: limit) }
         var buffer = ByteBufferAllocator().buffer(capacity: subject.utf8.count + total + 64)
         let reply = replyTo.map { " \($0)" } ?? ""
@@ -105,7 +207,7 @@ public final class NATSClient: Sendable {
         }
         buffer.writeBytes(payload)
         buffer.writeString("\r\n")
-        try await write(buffer)
+        try send(buffer)
     }
 
     /// Publishes text as UTF-8.
@@ -123,6 +225,7 @@ public final class NATSClient: Sendable {
     /// Subscribes; messages arrive on the returned sequence until `unsubscribe()` or `close()`.
     public func subscribe(_ subject: String, queue: String? = nil) async throws -> NATSSubscription {
         try Self.validate(subject)
+        if let queue { try Self.validate(queue) }
         let subscription = state.withLock { s -> NATSSubscription in
             let sid = s.nextSid
             s.nextSid += 1
@@ -130,17 +233,21 @@ public final class NATSClient: Sendable {
             s.subscriptions[sid] = sub
             return sub
         }
-        let queuePart = queue.map { " \($0)" } ?? ""
-        try await write("SUB \(subject)\(queuePart) \(subscription.sid)\r\n")
+        do {
+            try send(ByteBuffer(string: "SUB \(subject)\(queue.map { " \($0)" } ?? "") \(subscription.sid)\r\n"))
+        } catch {
+            _ = state.withLock { $0.subscriptions.removeValue(forKey: subscription.sid) }
+            throw error
+        }
         return subscription
     }
 
-    func unsubscribe(_ sid: UInt64, after max: Int?) async throws {
+    func unsubscribe(_ sid: UInt64, after max: Int?) throws {
         if let max {
-            try await write("UNSUB \(sid) \(max)\r\n")
+            try send(ByteBuffer(string: "UNSUB \(sid) \(max)\r\n"))
         } else {
             _ = state.withLock { $0.subscriptions.removeValue(forKey: sid) }?.finish()
-            try await write("UNSUB \(sid)\r\n")
+            try send(ByteBuffer(string: "UNSUB \(sid)\r\n"))
         }
     }
 
@@ -148,26 +255,33 @@ public final class NATSClient: Sendable {
 
     /// Waits until the server has processed everything sent before (PING/PONG barrier).
     public func flush(timeout: Duration = .seconds(5)) async throws {
-        try await withDeadline(timeout, what: "NATS flush") { [self] in
-            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                let closed = state.withLock { s -> Bool in
-                    if s.closed { return true }
-                    s.pongWaiters.append(c)
-                    return false
-                }
-                if closed { c.resume(throwing: NATSError.closed); return }
-                Task { [self] in
-                    do { try await write("PING\r\n") } catch { self.failPong(error) }
+        do {
+            try await withDeadline(timeout, what: "NATS flush") { [self] in
+                try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                    let result = state.withLock { s -> Result<Void, any Error>? in
+                        switch s.phase {
+                        case .closed, .connecting: return .failure(NATSError.closed)
+                        case .connected(let channel, let generation):
+                            s.pongWaiters.append((c, generation))
+                            channel.writeAndFlush(ByteBuffer(string: "PING\r\n"), promise: nil)
+                        case .reconnecting:
+                            s.pongWaiters.append((c, -1))
+                        }
+                        return nil
+                    }
+                    if case .failure(let e) = result { c.resume(throwing: e) }
                 }
             }
+        } catch let error as ProbeError {
+            throw NATSError.timeout("\(error)")
         }
     }
 
-    /// Sends a request and waits for the first reply. A server "no responders" status
-    /// (503) fails with `NATSError.noResponders`.
+    /// Sends a request and waits for the first reply. A server "no responders" status (503)
+    /// fails with `NATSError.noResponders`.
     public func request(_ subject: String, payload: Data = Data(), headers: NATSHeaders? = nil,
                         timeout: Duration = .seconds(5)) async throws -> NATSMessage {
-        try await ensureMuxSubscription()
+        try ensureMuxSubscription()
         let token = Self.token(12)
         let inbox = state.withLock { "\($0.inboxPrefix).\(token)" }
         do {
@@ -183,13 +297,21 @@ public final class NATSClient: Sendable {
                     }
                 }
             }
-        } catch let error as ProbeError {
-            failRequest(token, error)
-            throw NATSError.timeout("no reply on '\(subject)' within \(timeout) (\(error))")
+        } catch is ProbeError {
+            failRequest(token, NATSError.timeout("request on \(subject)"))
+            throw NATSError.timeout("no reply on '\(subject)' within \(timeout)")
         }
     }
 
-    private func ensureMuxSubscription() async throws {
+    /// Sends a JSON request and parses the JSON reply.
+    public func request(_ subject: String, json: JSONValue, timeout: Duration = .seconds(5)) async throws -> JSONValue {
+        let reply = try await request(subject, payload: Data(JSONWriter.compact(json).utf8), timeout: timeout)
+        do { return try JSONValue.parse(reply.payload) } catch {
+            throw NATSError.protocolViolation("reply on \(reply.subject) is not JSON: \(reply.text.prefix(200))")
+        }
+    }
+
+    private func ensureMuxSubscription() throws {
         let needed = state.withLock { s -> (UInt64, String)? in
             guard s.muxSid == nil else { return nil }
             let sid = s.nextSid
@@ -198,7 +320,7 @@ public final class NATSClient: Sendable {
             return (sid, s.inboxPrefix)
         }
         if let (sid, prefix) = needed {
-            try await write("SUB \(prefix).* \(sid)\r\n")
+            try send(ByteBuffer(string: "SUB \(prefix).* \(sid)\r\n"))
         }
     }
 
@@ -206,7 +328,10 @@ public final class NATSClient: Sendable {
 
     /// Closes the connection; subscriptions end and pending calls fail with `.closed`.
     public func close() async {
-        let channel = channelBox.withLock { $0 }
+        let channel = state.withLock { s -> (any Channel)? in
+            if case .connected(let ch, _) = s.phase { return ch }
+            return nil
+        }
         shutDown(error: NATSError.closed)
         try? await channel?.close()
     }
@@ -214,25 +339,25 @@ public final class NATSClient: Sendable {
     /// Unsubscribes everything, flushes, then closes.
     public func drain(timeout: Duration = .seconds(5)) async throws {
         let sids = state.withLock { Array($0.subscriptions.keys) }
-        for sid in sids { try await write("UNSUB \(sid)\r\n") }
+        for sid in sids { try send(ByteBuffer(string: "UNSUB \(sid)\r\n")) }
         try await flush(timeout: timeout)
         await close()
     }
 
-    public var isClosed: Bool { state.withLock { $0.closed } }
-
     // MARK: Internals
 
-    func write(_ text: String) async throws {
-        try await write(ByteBuffer(string: text))
-    }
-
-    func write(_ buffer: ByteBuffer) async throws {
-        guard let channel = channelBox.withLock({ $0 }), !isClosed else { throw NATSError.closed }
-        do {
-            try await channel.writeAndFlush(buffer)
-        } catch {
-            throw NATSError.connectionFailed("write failed: \(error)")
+    /// Writes now when connected, buffers while reconnecting, fails when closed.
+    func send(_ buffer: ByteBuffer) throws {
+        try state.withLock { s in
+            switch s.phase {
+            case .connected(let channel, _):
+                channel.writeAndFlush(buffer, promise: nil)
+            case .reconnecting:
+                guard s.buffer.count + buffer.readableBytes <= options.reconnectBufferBytes else { throw NATSError.notConnected }
+                s.buffer.append(contentsOf: buffer.readableBytesView)
+            case .closed, .connecting:
+                throw NATSError.closed
+            }
         }
     }
 
@@ -240,16 +365,13 @@ public final class NATSClient: Sendable {
         switch op {
         case .info(let json):
             let info = (try? JSONValue.parse(json)) ?? .object([:])
-            let waiter = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+            state.withLock { s in
                 s.info = info
                 if let max = info["max_payload"]?.doubleValue { s.maxPayload = Int(max) }
-                defer { s.infoWaiter = nil }
-                return s.infoWaiter
             }
-            waiter?.resume()
         case .pong:
             let waiter = state.withLock { s -> CheckedContinuation<Void, any Error>? in
-                s.pongWaiters.isEmpty ? nil : s.pongWaiters.removeFirst()
+                s.pongWaiters.isEmpty ? nil : s.pongWaiters.removeFirst().continuation
             }
             waiter?.resume()
         case .ok, .ping:
@@ -263,6 +385,9 @@ public final class NATSClient: Sendable {
             deliver(message)
         }
     }
+
+    /// The last `-ERR` the server sent, if any.
+    public var lastServerError: String? { state.withLock { $0.lastServerError } }
 
     private func deliver(_ message: NATSMessage) {
         enum Target { case sub(NATSSubscription), request(CheckedContinuation<NATSMessage, any Error>), none }
@@ -289,30 +414,24 @@ public final class NATSClient: Sendable {
         }
     }
 
-    private func failPong(_ error: any Error) {
-        let waiter = state.withLock { s in s.pongWaiters.isEmpty ? nil : s.pongWaiters.removeLast() }
-        waiter?.resume(throwing: error)
-    }
-
     private func failRequest(_ token: String, _ error: any Error) {
         state.withLock { $0.requests.removeValue(forKey: token) }?.resume(throwing: error)
     }
 
     func shutDown(error: any Error) {
-        let (subs, pongs, requests, info) = state.withLock { s in
-            s.closed = true
+        let (subs, pongs, requests) = state.withLock { s in
+            s.phase = .closed
+            s.buffer = []
             defer {
                 s.subscriptions = [:]
                 s.pongWaiters = []
                 s.requests = [:]
-                s.infoWaiter = nil
             }
-            return (Array(s.subscriptions.values), s.pongWaiters, Array(s.requests.values), s.infoWaiter)
+            return (Array(s.subscriptions.values), s.pongWaiters.map(\.continuation), Array(s.requests.values))
         }
         subs.forEach { $0.finish() }
         pongs.forEach { $0.resume(throwing: error) }
         requests.forEach { $0.resume(throwing: error) }
-        info?.resume(throwing: error)
     }
 
     static func validate(_ subject: String) throws {
@@ -327,16 +446,24 @@ public final class NATSClient: Sendable {
     }
 }
 
-/// Feeds inbound bytes to the parser and operations to the client; answers server PINGs.
+/// Feeds inbound bytes to the parser and operations to the client; completes the handshake
+/// (INFO → CONNECT + PING → PONG) and answers server PINGs.
 final class NATSInboundHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private var parser = NATSParser()
     private let client: NATSClient
+    private let generation: Int
+    private let handshake: EventLoopPromise<Void>
+    private let connectLine: String
+    private var phase = 0  // 0: awaiting INFO, 1: awaiting PONG, 2: running
 
-    init(client: NATSClient) {
+    init(client: NATSClient, generation: Int, handshake: EventLoopPromise<Void>, connectLine: String) {
         self.client = client
+        self.generation = generation
+        self.handshake = handshake
+        self.connectLine = connectLine
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -346,22 +473,49 @@ final class NATSInboundHandler: ChannelInboundHandler, @unchecked Sendable {
             while let op = try parser.next() {
                 if op == .ping {
                     context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "PONG\r\n")), promise: nil)
+                    continue
                 }
-                client.handle(op)
+                switch phase {
+                case 0:
+                    guard case .info = op else { throw NATSError.protocolViolation("expected INFO, got \(op)") }
+                    client.handle(op)
+                    phase = 1
+                    context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: connectLine)), promise: nil)
+                case 1:
+                    switch op {
+                    case .pong:
+                        phase = 2
+                        handshake.succeed(())
+                    case .err(let message):
+                        throw NATSError.serverError(message)
+                    default:
+                        client.handle(op)
+                    }
+                default:
+                    client.handle(op)
+                }
             }
         } catch {
-            client.shutDown(error: error)
-            context.close(promise: nil)
+            fail(error, context: context)
         }
     }
 
+    private func fail(_ error: any Error, context: ChannelHandlerContext) {
+        if phase < 2 { handshake.fail(error) } else { client.shutDown(error: error) }
+        context.close(promise: nil)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
-        client.shutDown(error: NATSError.closed)
+        if phase < 2 {
+            handshake.fail(NATSError.connectionFailed("connection closed during the handshake"))
+        } else {
+            client.connectionLost(generation: generation, error: NATSError.closed)
+        }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        client.shutDown(error: NATSError.connectionFailed("\(error)"))
+        if phase < 2 { handshake.fail(NATSError.connectionFailed("\(error)")) }
         context.close(promise: nil)
     }
 }

@@ -45,8 +45,13 @@ public final class NATSSubscription: AsyncSequence, Sendable {
 
     /// Stops delivery now.
     public func unsubscribe() async throws {
-        try await client?.unsubscribe(sid, after: nil)
+        try client?.unsubscribe(sid, after: nil)
         finish()
+    }
+
+    /// Messages still allowed by `unsubscribe(after:)` (for restoring it after a reconnect).
+    var remainingBeforeLimit: Int? {
+        mailbox.withLock { m in m.max.map { Swift.max(0, $0 - m.delivered) } }
     }
 
     /// Ends the subscription after `max` messages in total have been delivered.
@@ -58,7 +63,7 @@ public final class NATSSubscription: AsyncSequence, Sendable {
         if done {
             try await unsubscribe()
         } else {
-            try await client?.unsubscribe(sid, after: max)
+            try client?.unsubscribe(sid, after: max)
         }
     }
 

@@ -1,0 +1,114 @@
+import Foundation
+import GreenticTestKit
+
+/// JetStream basics over a `NATSClient` (`$JS.API`): streams (add, info, delete), publish with
+/// an acknowledgement, and durable pull consumers (create, fetch, ack).
+public struct JetStream: Sendable {
+    public let client: NATSClient
+    public let timeout: Duration
+
+    public init(client: NATSClient, timeout: Duration = .seconds(5)) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    /// The server's acknowledgement of a stored message.
+    public struct PublishAck: Sendable, Equatable {
+        public var stream: String
+        public var sequence: UInt64
+        public var duplicate: Bool
+    }
+
+    /// Creates a stream (memory storage unless `fileStorage`). Returns the server's stream info.
+    @discardableResult
+    public func addStream(name: String, subjects: [String], fileStorage: Bool = false) async throws -> JSONValue {
+        try await api("STREAM.CREATE.\(name)", [
+            "name": .string(name), "subjects": .array(subjects.map { .string($0) }),
+            "storage": fileStorage ? "file" : "memory", "retention": "limits", "discard": "old",
+        ])
+    }
+
+    public func streamInfo(_ name: String) async throws -> JSONValue {
+        try await api("STREAM.INFO.\(name)", nil)
+    }
+
+    public func deleteStream(_ name: String) async throws {
+        _ = try await api("STREAM.DELETE.\(name)", nil)
+    }
+
+    /// Publishes and waits for the stream's acknowledgement.
+    public func publish(_ subject: String, payload: Data, headers: NATSHeaders? = nil) async throws -> PublishAck {
+        let reply = try await client.request(subject, payload: payload, headers: headers, timeout: timeout)
+        let json = try Self.checked(reply, what: "publish to \(subject)")
+        guard let stream = json["stream"]?.stringValue, let seq = json["seq"]?.doubleValue else {
+            throw JetStreamError.unexpected("publish ack without stream/seq: \(reply.text.prefix(200))")
+        }
+        return PublishAck(stream: stream, sequence: UInt64(seq), duplicate: json["duplicate"]?.boolValue ?? false)
+    }
+
+    /// Creates (or updates) a durable pull consumer with explicit acks.
+    @discardableResult
+    public func addPullConsumer(stream: String, durable: String, filterSubject: String? = nil) async throws -> JSONValue {
+        var config: [String: JSONValue] = ["durable_name": .string(durable), "ack_policy": "explicit", "deliver_policy": "all"]
+        if let filterSubject { config["filter_subject"] = .string(filterSubject) }
+        return try await api("CONSUMER.DURABLE.CREATE.\(stream).\(durable)", ["stream_name": .string(stream), "config": .object(config)])
+    }
+
+    /// Fetches up to `batch` messages, waiting at most `expires` for them.
+    public func fetch(stream: String, consumer: String, batch: Int, expires: Duration = .seconds(1)) async throws -> [NATSMessage] {
+        let inbox = "_INBOX.fetch." + NATSClient.token(16)
+        let sub = try await client.subscribe(inbox)
+        defer { Task { try? await sub.unsubscribe() } }
+        let nanos = expires.components.seconds * 1_000_000_000 + expires.components.attoseconds / 1_000_000_000
+        let request: JSONValue = ["batch": .number(Double(batch)), "expires": .number(Double(nanos))]
+        try await client.publish("$JS.API.CONSUMER.MSG.NEXT.\(stream).\(consumer)", payload: Data(JSONWriter.compact(request).utf8), replyTo: inbox)
+        var messages: [NATSMessage] = []
+        let deadline = ContinuousClock.now + expires + .milliseconds(500)
+        while messages.count < batch {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero, let message = await sub.next(timeout: left) else { break }
+            if let status = message.status {
+                if status == 404 || status == 408 || status == 409 { break }
+                continue
+            }
+            messages.append(message)
+        }
+        return messages
+    }
+
+    /// Acknowledges a fetched message.
+    public func ack(_ message: NATSMessage) async throws {
+        guard let reply = message.replyTo else { throw JetStreamError.unexpected("message on \(message.subject) has no ack subject") }
+        try await client.publish(reply, text: "+ACK")
+    }
+
+    func api(_ path: String, _ body: JSONValue?) async throws -> JSONValue {
+        let payload = body.map { Data(JSONWriter.compact($0).utf8) } ?? Data()
+        let reply = try await client.request("$JS.API.\(path)", payload: payload, timeout: timeout)
+        return try Self.checked(reply, what: path)
+    }
+
+    static func checked(_ reply: NATSMessage, what: String) throws -> JSONValue {
+        let json: JSONValue
+        do { json = try JSONValue.parse(reply.payload) } catch {
+            throw JetStreamError.unexpected("\(what): reply is not JSON: \(reply.text.prefix(200))")
+        }
+        if let error = json["error"] {
+            throw JetStreamError.api(code: Int(error["code"]?.doubleValue ?? 0), description: error["description"]?.stringValue ?? "\(error)")
+        }
+        return json
+    }
+}
+
+/// JetStream failures.
+public enum JetStreamError: Error, CustomStringConvertible, Equatable {
+    case api(code: Int, description: String)
+    case unexpected(String)
+
+    public var description: String {
+        switch self {
+        case .api(let code, let description): "JetStream error \(code): \(description)"
+        case .unexpected(let message): "JetStream: \(message)"
+        }
+    }
+}

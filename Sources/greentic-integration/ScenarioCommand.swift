@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import GreenticTestKit
+import ScenarioDSL
+
+/// `greentic-integration scenario run`: runs scenario files against running infrastructure.
+struct ScenarioCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scenario", abstract: "Run scenario files.", subcommands: [ScenarioRun.self])
+}
+
+struct ScenarioRun: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run scenario files (YAML or JSON, version 1) against running NATS and fixture server.",
+        discussion: """
+        Prints one line per scenario (PASS/FAIL, duration) and a summary; writes each scenario's
+        timeline to <artifacts>/<scenario>/timeline.jsonl and JUnit XML with --junit. Exits 1 if
+        any scenario failed or could not be loaded. Variables available in templates: ${prefix}
+        (--prefix), ${nats}, ${server}, ${env.NAME} and the scenario's captures.
+        """
+    )
+
+    @Argument(help: "Scenario files.") var files: [String]
+    @Option(help: "NATS URL (nats://host:port).") var nats: String?
+    @Option(help: "Fixture server base URL.") var server: String?
+    @Option(help: "Packs root of the running fixture server (for install_pack).") var packsRoot: String?
+    @Option(help: "Folder for per-scenario timelines.") var artifacts: String = ".build/e2e/scenarios"
+    @Option(help: "Write JUnit XML here.") var junit: String?
+    @Option(help: "Value of ${prefix}.") var prefix: String = "scenario"
+
+    func run() async throws {
+        var client: NATSClient?
+        if let nats {
+            do { client = try await NATSClient.connect(url: nats) } catch { throw CLIError(message: "\(error)") }
+        }
+        defer { if let client { Task { await client.close() } } }
+        var results: [(name: String, file: String, duration: Duration, failure: String?)] = []
+        for file in files {
+            let scenario: Scenario
+            do { scenario = try ScenarioFile.load(path: file) } catch {
+                results.append((file, file, .zero, "\(error)"))
+                StandardOutput.line("FAIL \(file) (not loaded): \(error)")
+                continue
+            }
+            let folder = URL(fileURLWithPath: artifacts).appendingPathComponent(NameSanitizer.pathComponent(scenario.name, fallback: "scenario"))
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let timeline = try Timeline(url: folder.appendingPathComponent("timeline.jsonl"))
+            var values: [String: JSONValue] = ["prefix": .string(prefix)]
+            if let nats { values["nats"] = .string(nats) }
+            if let server { values["server"] = .string(server) }
+            let context = ScenarioContext(nats: client, serverURL: server, timeline: timeline, variables: ScenarioVariables(values),
+                                          packsRoot: packsRoot, baseDirectory: URL(fileURLWithPath: file).deletingLastPathComponent())
+            let result = await ScenarioRunner.run(scenario, context: context)
+            timeline.close()
+            let ms = Int(Double(result.duration.components.seconds) * 1000 + Double(result.duration.components.attoseconds) / 1e15)
+            if let failure = result.failure {
+                StandardOutput.line("FAIL \(scenario.name) (\(ms) ms): \(failure)")
+            } else {
+                StandardOutput.line("PASS \(scenario.name) (\(ms) ms)")
+            }
+            results.append((scenario.name, file, result.duration, result.failure.map { "\($0)" }))
+        }
+        let failed = results.filter { $0.failure != nil }.count
+        if let junit { try JUnitReport.write(results, to: junit) }
+        StandardOutput.line("\(results.count - failed) passed, \(failed) failed")
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
+
+/// JUnit XML for scenario runs.
+enum JUnitReport {
+    static func write(_ results: [(name: String, file: String, duration: Duration, failure: String?)], to path: String) throws {
+        func esc(_ s: String) -> String {
+            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        }
+        func seconds(_ d: Duration) -> String { String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) }
+        let failures = results.filter { $0.failure != nil }.count
+        let total = results.reduce(Duration.zero) { $0 + $1.duration }
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"
+        xml += "  <testsuite name=\"scenarios\" tests=\"\(results.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(seconds(total))\">\n"
+        for r in results {
+            xml += "    <testcase classname=\"\(esc(r.file))\" name=\"\(esc(r.name))\" time=\"\(seconds(r.duration))\""
+            if let f = r.failure {
+                xml += ">\n      <failure message=\"\(esc(String(f.split(separator: "\n").first ?? "")))\">\(esc(f))</failure>\n    </testcase>\n"
+            } else {
+                xml += " />\n"
+            }
+        }
+        xml += "  </testsuite>\n</testsuites>\n"
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(xml.utf8).write(to: url)
+    }
+}

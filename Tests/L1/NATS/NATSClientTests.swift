@@ -1,0 +1,154 @@
+import Foundation
+import GreenticTestKit
+import GreenticTestKitTesting
+import ScenarioDSL
+import TestSupport
+import Testing
+
+@Suite("NATS client against a real nats-server", .tags(.nats))
+struct NATSClientTests {
+    func connect(_ env: TestEnv) async throws -> NATSClient {
+        try await NATSClient.connect(url: try env.natsURL())
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func queueGroupsShareMessagesAndPlainSubscribersGetAll() async throws {
+        let env = try TestEnv.required()
+        let nats = try await connect(env)
+        let subject = "\(env.subjectPrefix).work"
+        let a = try await nats.subscribe(subject, queue: "workers")
+        let b = try await nats.subscribe(subject, queue: "workers")
+        let all = try await nats.subscribe(subject)
+        try await nats.flush()
+        for i in 0..<20 { try await nats.publish(subject, text: "job \(i)") }
+        try await nats.flush()
+        #expect(a.pendingCount + b.pendingCount == 20)
+        #expect(a.pendingCount > 0 && b.pendingCount > 0, "both queue members got work")
+        #expect(all.pendingCount == 20)
+        await nats.close()
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func requestReplyAndNoResponders() async throws {
+        let env = try TestEnv.required()
+        let server = try await connect(env)
+        let client = try await connect(env)
+        let subject = "\(env.subjectPrefix).echo"
+        let responder = try await server.subscribe(subject)
+        try await server.flush()
+        let task = Task {
+            for await m in responder {
+                try? await server.publish(m.replyTo!, payload: Data("echo:\(m.text)".utf8), headers: ["Echo-Of": m.headers?["X-Id"] ?? "none"])
+            }
+        }
+        let reply = try await client.request(subject, payload: Data("hi".utf8), headers: ["X-Id": "42"], timeout: .seconds(2))
+        #expect(reply.text == "echo:hi")
+        #expect(reply.headers?["Echo-Of"] == "42")
+        do {
+            _ = try await client.request("\(env.subjectPrefix).nobody", timeout: .seconds(2))
+            Issue.record("a request without responders succeeded")
+        } catch let error as NATSError {
+            guard case .noResponders = error else { Issue.record("expected noResponders, got \(error)"); return }
+        }
+        task.cancel()
+        await server.close()
+        await client.close()
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func flushOrdersPublishesBeforeIt() async throws {
+        let env = try TestEnv.required()
+        let pub = try await connect(env)
+        let sub = try await connect(env)
+        let subject = "\(env.subjectPrefix).ordered"
+        let s = try await sub.subscribe(subject)
+        try await sub.flush()
+        for i in 0..<500 { try await pub.publish(subject, text: "\(i)") }
+        try await pub.flush()
+        try await sub.flush()
+        #expect(s.pendingCount == 500, "every publish before a flush is delivered before the barrier")
+        var seen: [Int] = []
+        for _ in 0..<500 { seen.append(Int(await s.next(timeout: .seconds(1))?.text ?? "") ?? -1) }
+        #expect(seen == Array(0..<500))
+        await pub.close()
+        await sub.close()
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv())
+    func payloadOverMaxPayloadIsRefused() async throws {
+        let env = try TestEnv.required()
+        let config = env.directory.artifacts.appendingPathComponent("nats.conf")
+        try Data("max_payload: 1024\n".utf8).write(to: config)
+        let server = try await env.start(ServiceSpec(name: "nats-small", executable: "nats-server",
+                                                     arguments: ["-c", config.path, "-a", "127.0.0.1", "-p", "-1"], readiness: .natsServer))
+        let nats = try await NATSClient.connect(url: "nats://127.0.0.1:\(server.capture("port")!)")
+        #expect(nats.maxPayload == 1024)
+        await #expect(throws: NATSError.maxPayloadExceeded(size: 1025, max: 1024)) {
+            try await nats.publish("big", payload: Data(repeating: 1, count: 1025))
+        }
+        try await nats.publish("fits", payload: Data(repeating: 1, count: 1024))
+        try await nats.flush()
+        #expect(nats.isConnected)
+        await nats.close()
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv())
+    func reconnectRestoresSubscriptionsAndDeliversBufferedPublishes() async throws {
+        let env = try TestEnv.required()
+        let port = try await FreePort.pick()
+        let spec = ServiceSpec(name: "nats-fixed", executable: "nats-server", arguments: ["-a", "127.0.0.1", "-p", "\(port)"],
+                               readiness: .all([.logLine("Server is ready"), .probe(.nats(host: "127.0.0.1", port: "\(port)"))]))
+        let first = try await env.start(spec)
+        var options = NATSClient.Options()
+        options.reconnectWaitMax = .milliseconds(100)
+        let url = "nats://127.0.0.1:\(port)"
+        let nats = try await NATSClient.connect(url: url, options: options)
+        let sub = try await nats.subscribe("restart.test")
+        try await nats.flush()
+        try await nats.publish("restart.test", text: "before")
+        #expect(await sub.next(timeout: .seconds(2))?.text == "before")
+
+        await env.stop(first)
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(!nats.isConnected)
+        try await nats.publish("restart.test", text: "while down")
+        _ = try await env.start(spec)
+
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !nats.isConnected && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(nats.isConnected && nats.reconnectCount == 1)
+        #expect(await sub.next(timeout: .seconds(2))?.text == "while down", "buffered publish delivered on the restored subscription")
+        let other = try await NATSClient.connect(url: url)
+        try await other.publish("restart.test", text: "after")
+        try await other.flush()
+        #expect(await sub.next(timeout: .seconds(2))?.text == "after")
+        try await nats.flush()
+        await other.close()
+        await nats.close()
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func jetStreamPublishAckAndPullFetch() async throws {
+        let env = try TestEnv.required()
+        let nats = try await connect(env)
+        let js = JetStream(client: nats)
+        let info = try await js.addStream(name: "ORDERS", subjects: ["orders.>"])
+        #expect(info.value(atPath: "config.name") == "ORDERS")
+        var acks: [JetStream.PublishAck] = []
+        for i in 1...5 { acks.append(try await js.publish("orders.new", payload: Data("order \(i)".utf8))) }
+        #expect(acks.map(\.sequence) == [1, 2, 3, 4, 5])
+        #expect(acks.allSatisfy { $0.stream == "ORDERS" })
+        #expect(try await js.streamInfo("ORDERS").value(atPath: "state.messages") == 5)
+
+        try await js.addPullConsumer(stream: "ORDERS", durable: "worker")
+        let batch = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 3)
+        #expect(batch.map(\.text) == ["order 1", "order 2", "order 3"])
+        for m in batch { try await js.ack(m) }
+        try await nats.flush()
+        let rest = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 10, expires: .milliseconds(300))
+        #expect(rest.map(\.text) == ["order 4", "order 5"])
+        try await js.deleteStream("ORDERS")
+        await #expect(throws: JetStreamError.self) { _ = try await js.streamInfo("ORDERS") }
+        await nats.close()
+    }
+}

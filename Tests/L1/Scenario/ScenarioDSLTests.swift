@@ -1,0 +1,160 @@
+import Foundation
+import GreenticTestKit
+import GreenticTestKitTesting
+import ScenarioDSL
+import TestSupport
+import Testing
+
+/// A service under test: answers `<prefix>.in` at once on `<prefix>.out` (upper-cased text) and
+/// on `<prefix>.audit`, and serves requests on `<prefix>.echo`.
+func startEchoService(_ nats: NATSClient, prefix: String) async throws -> Task<Void, Never> {
+    let input = try await nats.subscribe("\(prefix).in")
+    let echo = try await nats.subscribe("\(prefix).echo")
+    try await nats.flush()
+    return Task {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await m in input {
+                    let json = (try? JSONValue.parse(m.payload)) ?? .null
+                    let text = json["text"]?.stringValue ?? ""
+                    try? await nats.publish("\(prefix).audit", json: ["seen": .string(text)])
+                    try? await nats.publish("\(prefix).out", json: ["text": .string(text.uppercased()), "tenant": json["tenant"] ?? .null],
+                                            headers: ["Greentic-Tenant": json["tenant"]?.stringValue ?? "none"])
+                }
+            }
+            group.addTask {
+                for await m in echo {
+                    if let reply = m.replyTo { try? await nats.publish(reply, payload: m.payload) }
+                }
+            }
+        }
+    }
+}
+
+@Suite("Scenario DSL against a real nats-server", .tags(.nats, .scenario))
+struct ScenarioDSLTests {
+    func withService(_ body: (TestEnv, String) async throws -> Void) async throws {
+        let env = try TestEnv.required()
+        let service = try await NATSClient.connect(url: try env.natsURL())
+        let task = try await startEchoService(service, prefix: env.subjectPrefix)
+        defer { task.cancel(); Task { await service.close() } }
+        try await body(env, env.subjectPrefix)
+    }
+
+    func failure(of scenario: Scenario, in env: TestEnv) async throws -> String {
+        do {
+            try await env.run(scenario)
+        } catch let error as ScenarioError {
+            return "\(error)"
+        }
+        Issue.record("scenario \(scenario.name) passed but should have failed")
+        return ""
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func passingScenarioWithInstantResponderAndCaptures() async throws {
+        try await withService { env, p in
+            // The service answers instantly: a harness that subscribed lazily would miss it.
+            let scenario = Scenario("echo round trip") {
+                Expect(subject: "\(p).out", count: 1, within: .seconds(2), capture: "out") {
+                    $0.json("text", equals: "HELLO").header("Greentic-Tenant", equals: "acme")
+                }
+                ExpectNone(subject: "\(p).err", within: .milliseconds(100))
+                Publish(subject: "\(p).in", json: ["text": "hello", "tenant": "acme"])
+                Request(subject: "\(p).echo", json: ["n": 1, "prefix": "${prefix}"], within: .seconds(1), capture: "reply")
+                Assert("${reply.n}", equals: 1)
+                Assert("${reply.prefix}", equals: .string(p))
+                InOrder {
+                    Expect(subject: "\(p).audit") { $0.json("seen", equals: "hello") }
+                    Expect(subject: "\(p).out")
+                }
+                WaitQuiet(subject: "\(p).out", for: .milliseconds(50), within: .seconds(1))
+            }
+            try await env.run(scenario)
+            let timeline = try String(contentsOf: env.timeline.url, encoding: .utf8)
+            #expect(timeline.contains(#""kind":"message""#) && timeline.contains("\(p).out"))
+            #expect(timeline.contains(#""event":"scenario_passed""#))
+        }
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func missingMessageFailsWithWhatArrivedInstead() async throws {
+        try await withService { env, p in
+            let message = try await failure(of: Scenario("wrong text") {
+                Expect(subject: "\(p).out", within: .milliseconds(300)) { $0.json("text", equals: "GOODBYE") }
+                Publish(subject: "\(p).in", json: ["text": "hello"])
+            }, in: env)
+            #expect(message.contains("step 1 (expect) failed: expected exactly 1 message(s) on \(p).out matching text equals \"GOODBYE\" within 0.3 seconds, got 0"))
+            #expect(message.contains("arrived on \(p).out (1):\n  \(p).out: {\"tenant\":null,\"text\":\"HELLO\"}"))
+            #expect(message.contains("timeline: \(env.timeline.url.path)"))
+        }
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func wrongCountFails() async throws {
+        try await withService { env, p in
+            let message = try await failure(of: Scenario("two replies") {
+                Expect(subject: "\(p).out", count: 1, within: .seconds(1))
+                Publish(subject: "\(p).in", json: ["text": "a"])
+                Publish(subject: "\(p).in", json: ["text": "b"])
+            }, in: env)
+            #expect(message.contains("expected exactly 1 message(s) on \(p).out"), "\(message)")
+            #expect(message.contains("got 2"))
+        }
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func unexpectedMessageInsideExpectNoneWindowFails() async throws {
+        try await withService { env, p in
+            let message = try await failure(of: Scenario("no audit allowed") {
+                ExpectNone(subject: "\(p).audit", within: .milliseconds(300))
+                Publish(subject: "\(p).in", json: ["text": "leak"])
+            }, in: env)
+            #expect(message.contains("expected no message on \(p).audit, but got 1: \(p).audit: {\"seen\":\"leak\"}"), "\(message)")
+        }
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func outOfOrderDeliveryFails() async throws {
+        try await withService { env, p in
+            let message = try await failure(of: Scenario("order") {
+                InOrder {
+                    Expect(subject: "\(p).out")
+                    Expect(subject: "\(p).audit")
+                }
+                Publish(subject: "\(p).in", json: ["text": "x"])
+            }, in: env)
+            #expect(message.contains("out of order: the message on \(p).audit"), "\(message)")
+        }
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func eventuallyRetriesHTTPUntilItHolds() async throws {
+        let env = try TestEnv.required()
+        let server = try await ServerHarness.start(env)
+        Task {
+            try? await Task.sleep(for: .milliseconds(200))
+            _ = try? await server.client.post("/sessions", json: ["tenant": "acme", "user": "late"])
+        }
+        try await env.run(Scenario("eventually") {
+            Eventually(within: .seconds(3)) {
+                HTTP("GET", "/sessions?tenant=acme", status: 200, capture: "list")
+                Assert("${list.count}", equals: 1)
+            }
+            HTTP("POST", "/runner/emit", json: ["flow": "f", "payload": ["v": "${list.count}"]], capture: "event")
+            Assert("${event.result.echo.v}", equals: 1)
+        }, serverURL: server.client.base)
+        let failed = try await failure(of: Scenario("never") {
+            Eventually(within: .milliseconds(200)) { HTTP("GET", "/sessions?tenant=nobody", capture: "l"); Assert("${l.count}", equals: 5) }
+        }, in: env, serverURL: server.client.base)
+        #expect(failed.contains("not true within 0.2 seconds: assert: ${l.count} is 0, expected it to equals 5"), "\(failed)")
+    }
+}
+
+extension ScenarioDSLTests {
+    func failure(of scenario: Scenario, in env: TestEnv, serverURL: String) async throws -> String {
+        do { try await env.run(scenario, serverURL: serverURL) } catch let error as ScenarioError { return "\(error)" }
+        Issue.record("scenario \(scenario.name) passed but should have failed")
+        return ""
+    }
+}
