@@ -21,7 +21,7 @@ Options:
 
 Environment:
   E2E_INSTALL=1|0   install missing Debian packages (nats-server, redis-server, postgresql,
-                    libpq-dev); default: yes when running as root
+                    libpq-dev) and nats-py from PyPI; default: yes when running as root
   E2E_KEEP=1        keep the artifacts of passing tests (.build/e2e/<test>/)
   E2E_STRICT=1      a test whose prerequisites are missing fails instead of skipping
                     (also implied by CI=true)
@@ -66,11 +66,19 @@ install_missing() {
     want="$want postgresql"
   fi
   [ -f /usr/include/postgresql/libpq-fe.h ] || want="$want libpq-dev"
-  [ -n "$want" ] || return 0
   local allowed="${E2E_INSTALL:-}"
   if [ -z "$allowed" ]; then
     if [ "$(id -u)" = "0" ]; then allowed=1; else allowed=0; fi
   fi
+  if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import nats' >/dev/null 2>&1; then
+    if [ "$allowed" = "1" ]; then
+      log "installing nats-py (Python NATS client, for the interop tests)"
+      python3 -m pip install -q nats-py >&2 2>/dev/null || python3 -m pip install -q --break-system-packages nats-py >&2 || log "pip install nats-py failed"
+    else
+      log "missing: nats-py (python3 -m pip install nats-py); the interop test will be skipped"
+    fi
+  fi
+  [ -n "$want" ] || return 0
   if [ "$allowed" != "1" ]; then
     log "missing:$want (install them, or run with E2E_INSTALL=1 as root); tests needing them will be skipped, or fail under CI/E2E_STRICT"
     return 0

@@ -38,7 +38,8 @@ struct ScenarioRun: AsyncParsableCommand {
             let scenario: Scenario
             do { scenario = try ScenarioFile.load(path: file) } catch {
                 results.append((file, file, .zero, "\(error)"))
-                StandardOutput.line("FAIL \(file) (not loaded): \(error)")
+                StandardOutput.line("FAIL \(file) (not loaded): \(Self.firstLine(error))")
+                FileHandle.standardError.write(Data("\(file): \(error)\n".utf8))
                 continue
             }
             let folder = URL(fileURLWithPath: artifacts).appendingPathComponent(NameSanitizer.pathComponent(scenario.name, fallback: "scenario"))
@@ -53,7 +54,8 @@ struct ScenarioRun: AsyncParsableCommand {
             timeline.close()
             let ms = Int(Double(result.duration.components.seconds) * 1000 + Double(result.duration.components.attoseconds) / 1e15)
             if let failure = result.failure {
-                StandardOutput.line("FAIL \(scenario.name) (\(ms) ms): \(failure)")
+                StandardOutput.line("FAIL \(scenario.name) (\(ms) ms): \(Self.firstLine(failure))")
+                FileHandle.standardError.write(Data("--- \(scenario.name) (\(file))\n\(failure)\n".utf8))
             } else {
                 StandardOutput.line("PASS \(scenario.name) (\(ms) ms)")
             }
@@ -63,6 +65,10 @@ struct ScenarioRun: AsyncParsableCommand {
         if let junit { try JUnitReport.write(results, to: junit) }
         StandardOutput.line("\(results.count - failed) passed, \(failed) failed")
         if failed > 0 { throw ExitCode(1) }
+    }
+
+    static func firstLine(_ error: any Error) -> String {
+        String("\(error)".split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
     }
 }
 

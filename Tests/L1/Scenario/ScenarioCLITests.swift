@@ -1,0 +1,42 @@
+import Foundation
+import GreenticTestKit
+import GreenticTestKitTesting
+import ScenarioDSL
+import TestSupport
+import Testing
+
+@Suite("scenario run (CLI)", .tags(.cli, .scenario))
+struct ScenarioCLITests {
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func runsFilesAndWritesJUnit() async throws {
+        let env = try TestEnv.required()
+        let service = try await NATSClient.connect(url: try env.natsURL())
+        let task = try await startEchoService(service, prefix: "cli")
+        defer { task.cancel(); Task { await service.close() } }
+        let server = try await ServerHarness.start(env)
+        let dir = env.directory.artifacts
+        let failing = dir.appendingPathComponent("failing.yaml")
+        try Data("version: 1\nname: never answered\nsteps:\n  - publish: {subject: cli.in, json: {text: x}}\n  - expect: {subject: cli.out, within_ms: 200, match: {text: NOPE}}\n".utf8).write(to: failing)
+        let broken = dir.appendingPathComponent("broken.yaml")
+        try Data("version: 1\nname: b\nsteps:\n  - bogus: {}\n".utf8).write(to: broken)
+        let junit = dir.appendingPathComponent("junit.xml")
+        let out = try await CommandRunner.run(Paths.cli.path, [
+            "scenario", "run", Paths.fixtures.appendingPathComponent("scenarios/echo_round_trip.yaml").path,
+            Paths.fixtures.appendingPathComponent("scenarios/install_pack.yaml").path, failing.path, broken.path,
+            "--nats", try env.natsURL(), "--server", server.client.base, "--packs-root", server.packs.path,
+            "--prefix", "cli", "--artifacts", dir.appendingPathComponent("scenarios").path, "--junit", junit.path,
+        ])
+        #expect(out.status == 1)
+        let lines = out.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5, "\(out.stdout)")
+        #expect(lines[0].hasPrefix("PASS echo round trip ("))
+        #expect(lines[1].hasPrefix("PASS install a pack into the running server ("), "\(lines[1])")
+        #expect(lines[2].hasPrefix("FAIL never answered (") && lines[2].contains("step 2 (expect) failed"))
+        #expect(lines[3].contains("FAIL \(broken.path) (not loaded)") && lines[3].contains("unknown step kind 'bogus'"))
+        #expect(out.stdout.hasSuffix("2 passed, 2 failed\n"))
+        let xml = try String(contentsOf: junit, encoding: .utf8)
+        #expect(xml.contains(#"tests="4" failures="2""#))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("scenarios/echo_round_trip/timeline.jsonl").path))
+        #expect(try await server.client.get("/packs").json?["count"] == 4, "the pack was installed and the server reloaded")
+    }
+}
