@@ -31,6 +31,7 @@ public final class TestEnv: Sendable {
         var leases: [InfraLease] = []
         var endpoints = InfraEndpoints()
         var secretValues: Set<String> = []
+        var teardowns: [@Sendable () async -> Void] = []
     }
     let state = Mutex(State())
     let reaper: Reaper
@@ -240,7 +241,15 @@ public final class TestEnv: Sendable {
         state.withLock { _ = $0.secretValues.insert(value) }
     }
 
+    /// Registers work to run when the environment ends, before its services stop (last added
+    /// runs first). For things started in-process, such as an in-process fixture server.
+    public func addTeardown(_ body: @escaping @Sendable () async -> Void) {
+        state.withLock { $0.teardowns.append(body) }
+    }
+
     func teardown() async {
+        let hooks = state.withLock { $0.teardowns }
+        for hook in hooks.reversed() { await hook() }
         let (services, leases) = state.withLock { ($0.services, $0.leases) }
         for service in services.reversed() {
             await stop(service)

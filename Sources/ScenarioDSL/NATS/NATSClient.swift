@@ -45,6 +45,9 @@ public final class NATSClient: Sendable {
         var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
         var reconnects = 0
         var lastServerError: String?
+        /// Bytes written since the last flush was scheduled; sent in one write per event-loop turn.
+        var outbound = ByteBufferAllocator().buffer(capacity: 0)
+        var flushScheduled = false
     }
 
     let url: String
@@ -158,6 +161,9 @@ public final class NATSClient: Sendable {
         let reconnect = state.withLock { s -> Bool in
             guard case .connected(_, let current) = s.phase, current == generation else { return false }
             s.phase = .reconnecting
+            // Bytes not yet handed to the socket are sent again after reconnecting.
+            s.buffer.append(contentsOf: s.outbound.readableBytesView)
+            s.outbound.clear()
             return true
         }
         guard reconnect else { return }
@@ -263,7 +269,11 @@ public final class NATSClient: Sendable {
                         case .closed, .connecting: return .failure(NATSError.closed)
                         case .connected(let channel, let generation):
                             s.pongWaiters.append((c, generation))
-                            channel.writeAndFlush(ByteBuffer(string: "PING\r\n"), promise: nil)
+                            s.outbound.writeString("PING\r\n")
+                            if !s.flushScheduled {
+                                s.flushScheduled = true
+                                channel.eventLoop.execute { [self] in self.flushOutbound(channel, generation: generation) }
+                            }
                         case .reconnecting:
                             s.pongWaiters.append((c, -1))
                         }
@@ -346,12 +356,18 @@ public final class NATSClient: Sendable {
 
     // MARK: Internals
 
-    /// Writes now when connected, buffers while reconnecting, fails when closed.
+    /// Writes when connected (coalesced: one write and flush per event-loop turn), buffers while
+    /// reconnecting, fails when closed.
     func send(_ buffer: ByteBuffer) throws {
         try state.withLock { s in
             switch s.phase {
-            case .connected(let channel, _):
-                channel.writeAndFlush(buffer, promise: nil)
+            case .connected(let channel, let generation):
+                var b = buffer
+                s.outbound.writeBuffer(&b)
+                if !s.flushScheduled {
+                    s.flushScheduled = true
+                    channel.eventLoop.execute { [self] in self.flushOutbound(channel, generation: generation) }
+                }
             case .reconnecting:
                 guard s.buffer.count + buffer.readableBytes <= options.reconnectBufferBytes else { throw NATSError.notConnected }
                 s.buffer.append(contentsOf: buffer.readableBytesView)
@@ -359,6 +375,17 @@ public final class NATSClient: Sendable {
                 throw NATSError.closed
             }
         }
+    }
+
+    private func flushOutbound(_ channel: any Channel, generation: Int) {
+        let bytes = state.withLock { s -> ByteBuffer? in
+            s.flushScheduled = false
+            guard case .connected(_, let current) = s.phase, current == generation, s.outbound.readableBytes > 0 else { return nil }
+            let out = s.outbound
+            s.outbound = ByteBufferAllocator().buffer(capacity: 0)
+            return out
+        }
+        if let bytes { channel.writeAndFlush(bytes, promise: nil) }
     }
 
     func handle(_ op: NATSServerOp) {
