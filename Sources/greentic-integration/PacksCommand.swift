@@ -122,7 +122,7 @@ struct PacksPlan: AsyncParsableCommand {
             entry = resolved[0]
         }
         do {
-            let plan = try DeploymentPlanner.plan(for: entry, tenant: tenant, environment: environment)
+            let plan = try DeploymentPlanner.plan(packDirectory: entry.path, runnerName: entry.id, tenant: tenant, environment: environment)
             StandardOutput.line(pretty ? JSONWriter.pretty(plan) : JSONWriter.compact(plan))
         } catch {
             throw CLIError(message: "\(error)")

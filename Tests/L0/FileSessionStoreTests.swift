@@ -105,7 +105,7 @@ struct PackIndexAndConfigTests {
         let conformance = try #require(Paths.conformance)
         let index = try PackIndex.build(root: conformance.appendingPathComponent("packs").path)
         let entry = try #require(index.entries.first { $0.id == "demo-menu" })
-        let plan = try DeploymentPlanner.plan(for: entry, tenant: "dev", environment: "dev")
+        let plan = try DeploymentPlanner.plan(packDirectory: entry.path, runnerName: entry.id, tenant: "dev", environment: "dev")
         #expect(JSONWriter.compact(plan) == #"{"pack_id":"demo-menu","pack_version":"0.1.0","tenant":"dev","environment":"dev","runners":[{"name":"demo-menu-runner","replicas":1,"capabilities":null}],"messaging":{"logical_cluster":"default","subjects":[{"name":"welcome_menu","purpose":"menu","durable":true,"extra":null}],"extra":null},"channels":[{"name":"welcome_menu","flow_id":"welcome_menu","kind":"menu","config":null}],"secrets":[],"oauth":[],"telemetry":{"required":true,"extra":null},"extra":{"pack_kind":"application","pack_name":"Demo Menu Pack"}}"#)
         #expect(index.entries.map(\.id) == index.entries.map(\.id).sorted())
     }
@@ -115,7 +115,7 @@ struct PackIndexAndConfigTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try PackWriter.write(root: dir, id: "p", version: "1.0")
         let index = try PackIndex.build(root: dir.path)
-        #expect(throws: PlanError.self) { try DeploymentPlanner.plan(for: index.entries[0], tenant: "t", environment: "e") }
+        #expect(throws: PlanError.self) { try DeploymentPlanner.plan(packDirectory: index.entries[0].path, tenant: "t", environment: "e") }
         #expect(try PackIndex.build(root: dir.appendingPathComponent("absent").path).rootMissing)
     }
 

@@ -52,3 +52,32 @@ struct PackToolsCLITests {
         #expect(errors.count == 3 && errors.allSatisfy { $0.contains("component file components/") && $0.hasSuffix(".wasm)") }, "\(validate.stderr)")
     }
 }
+
+@Suite("runner-smoke through the CLI", .tags(.cli, .simulators))
+struct RunnerSmokeCLITests {
+    func cli(_ args: [String]) async throws -> CommandRunner.Output {
+        try await CommandRunner.run(Paths.cli.path, args, workingDirectory: Paths.packageRoot, timeout: .seconds(60))
+    }
+
+    @Test func usageErrorsExitTwoAndBrokenInputsOne() async throws {
+        let none = try await cli(["sim", "smoke"])
+        #expect(none.status == 2 && none.stderr.contains("give --cases DIR, --effect-log FILE, or both"))
+        let unknown = try await cli(["sim", "smoke", "--bogus"])
+        #expect(unknown.status == 2)
+        let missing = try await cli(["sim", "smoke", "--cases", "/nonexistent-cases"])
+        #expect(missing.status == 1 && missing.stderr.contains("does not exist") && missing.stderr.split(separator: "\n").count == 1)
+        let dir = try Paths.temporary("smoke-cli")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let log = dir.appendingPathComponent("effects.jsonl")
+        try Data("{\"trace_id\":\"\(String(repeating: "a", count: 32))\",\"tenant_id\":\"t\",\"session_id\":\"s\",\"sequence\":2,\"event\":\"state_write\"}\n".utf8).write(to: log)
+        let bad = try await cli(["sim", "smoke", "--effect-log", log.path])
+        #expect(bad.status == 1 && bad.stderr.contains("line 1: session s of t: sequence 2, expected 1"))
+    }
+
+    @Test(.enabled(if: Paths.conformance != nil, "conformance corpus not beside the project (set GREENTIC_CONFORMANCE_DIR)"))
+    func conformanceCases() async throws {
+        let out = try await cli(["sim", "smoke", "--cases", Paths.conformance!.appendingPathComponent("harness/runner-smoke/cases").path])
+        #expect(out.status == 0)
+        #expect(out.stdout == "runner-smoke: 2 case(s), 3 session(s) verified (tenant isolation + session continuity + state writes)\n")
+    }
+}

@@ -1,11 +1,12 @@
 import Foundation
-import GreenticTestKit
 
 /// Infers a base deployment plan (greentic-contracts §6 shape, field order of the original)
 /// from a pack's manifest: one runner, one messaging subject and one channel per scenario.
 public enum DeploymentPlanner {
-    public static func plan(for entry: PackEntry, tenant: String, environment: String) throws -> OrderedJSON {
-        let manifestPath = entry.path + "/pack.json"
+    /// The plan of the pack in `packDirectory` (its `pack.json`); runners are named after `runnerName`
+    /// (the pack's index id).
+    public static func plan(packDirectory: String, runnerName: String? = nil, tenant: String, environment: String) throws -> OrderedJSON {
+        let manifestPath = packDirectory + "/pack.json"
         guard let data = FileManager.default.contents(atPath: manifestPath) else { throw PlanError.unreadable(manifestPath) }
         let manifest: JSONValue
         do { manifest = try JSONValue.parse(data) } catch { throw PlanError.invalidManifest(manifestPath, "invalid JSON") }
@@ -27,7 +28,7 @@ public enum DeploymentPlanner {
         var members: [(String, OrderedJSON)] = [
             ("pack_id", .string(id)), ("pack_version", .string(version)), ("tenant", .string(tenant)),
             ("environment", .string(environment)),
-            ("runners", .array([.object([("name", .string("\(entry.id)-runner")), ("replicas", .int(1)), ("capabilities", .null)])])),
+            ("runners", .array([.object([("name", .string("\(runnerName ?? id)-runner")), ("replicas", .int(1)), ("capabilities", .null)])])),
         ]
         if !scenarioIDs.isEmpty {
             members.append(("messaging", .object([
