@@ -198,21 +198,33 @@ public final class NATSClient: Sendable {
 
     /// Publishes a payload (optionally with headers and a reply subject).
     public func publish(_ subject: String, payload: Data = Data(), headers: NATSHeaders? = nil, replyTo: String? = nil) async throws {
+        try publishNow(subject, payload: payload, headers: headers, replyTo: replyTo)
+    }
+
+    /// Encodes and queues a publish without suspending.
+    func publishNow(_ subject: String, payload: Data, headers: NATSHeaders?, replyTo: String?) throws {
         try Self.validate(subject)
         let headerBytes = headers?.encoded ?? []
         let total = headerBytes.count + payload.count
         let limit = maxPayload
         guard total <= limit else { throw NATSError.maxPayloadExceeded(size: total, max: limit) }
-        var buffer = ByteBufferAllocator().buffer(capacity: subject.utf8.count + total + 64)
-        let reply = replyTo.map { " \($0)" } ?? ""
-        if headers != nil {
-            buffer.writeString("HPUB \(subject)\(reply) \(headerBytes.count) \(total)\r\n")
-            buffer.writeBytes(headerBytes)
-        } else {
-            buffer.writeString("PUB \(subject)\(reply) \(payload.count)\r\n")
+        var buffer = ByteBufferAllocator().buffer(capacity: subject.utf8.count + (replyTo?.utf8.count ?? 0) + total + 40)
+        buffer.writeStaticString(headers != nil ? "HPUB " : "PUB ")
+        buffer.writeString(subject)
+        if let replyTo {
+            buffer.writeStaticString(" ")
+            buffer.writeString(replyTo)
         }
+        if headers != nil {
+            buffer.writeStaticString(" ")
+            buffer.writeString(String(headerBytes.count))
+        }
+        buffer.writeStaticString(" ")
+        buffer.writeString(String(total))
+        buffer.writeStaticString("\r\n")
+        if headers != nil { buffer.writeBytes(headerBytes) }
         buffer.writeBytes(payload)
-        buffer.writeString("\r\n")
+        buffer.writeStaticString("\r\n")
         try send(buffer)
     }
 
@@ -291,25 +303,26 @@ public final class NATSClient: Sendable {
     /// fails with `NATSError.noResponders`.
     public func request(_ subject: String, payload: Data = Data(), headers: NATSHeaders? = nil,
                         timeout: Duration = .seconds(5)) async throws -> NATSMessage {
+        try Self.validate(subject)
         try ensureMuxSubscription()
         let token = Self.token(12)
         let inbox = state.withLock { "\($0.inboxPrefix).\(token)" }
-        do {
-            return try await withDeadline(timeout, what: "request on \(subject)") { [self] in
-                try await withCheckedThrowingContinuation { (c: CheckedContinuation<NATSMessage, any Error>) in
-                    state.withLock { $0.requests[token] = c }
-                    Task { [self] in
-                        do {
-                            try await publish(subject, payload: payload, headers: headers, replyTo: inbox)
-                        } catch {
-                            self.failRequest(token, error)
-                        }
-                    }
-                }
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let nanos = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        return try await withCheckedThrowingContinuation { (c: CheckedContinuation<NATSMessage, any Error>) in
+            state.withLock { $0.requests[token] = c }
+            let timer = loop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
+                failRequest(token, NATSError.timeout("no reply on '\(subject)' within \(timeout)"))
             }
-        } catch is ProbeError {
-            failRequest(token, NATSError.timeout("request on \(subject)"))
-            throw NATSError.timeout("no reply on '\(subject)' within \(timeout)")
+            do {
+                try publishNow(subject, payload: payload, headers: headers, replyTo: inbox)
+            } catch {
+                timer.cancel()
+                failRequest(token, error)
+                return
+            }
+            // The timer is harmless once the request is answered: failRequest finds nothing.
+            _ = timer
         }
     }
 
@@ -416,6 +429,31 @@ public final class NATSClient: Sendable {
     /// The last `-ERR` the server sent, if any.
     public var lastServerError: String? { state.withLock { $0.lastServerError } }
 
+    /// Delivers the messages of one read: one state lock, then each subscription's share at once.
+    func deliver(_ messages: [NATSMessage]) {
+        var perSubscription: [UInt64: (NATSSubscription, [NATSMessage])] = [:]
+        var order: [UInt64] = []
+        var replies: [(CheckedContinuation<NATSMessage, any Error>, NATSMessage)] = []
+        state.withLock { s in
+            for message in messages {
+                if message.sid == s.muxSid {
+                    let token = String(message.subject.dropFirst(s.inboxPrefix.count + 1))
+                    if let c = s.requests.removeValue(forKey: token) { replies.append((c, message)) }
+                } else if let sub = s.subscriptions[message.sid] {
+                    if perSubscription[message.sid] == nil { order.append(message.sid); perSubscription[message.sid] = (sub, []) }
+                    perSubscription[message.sid]!.1.append(message)
+                }
+            }
+        }
+        for sid in order {
+            let (sub, list) = perSubscription[sid]!
+            if sub.deliver(contentsOf: list) { _ = state.withLock { $0.subscriptions.removeValue(forKey: sid) } }
+        }
+        for (c, message) in replies {
+            if message.status == 503 { c.resume(throwing: NATSError.noResponders(subject: message.subject)) } else { c.resume(returning: message) }
+        }
+    }
+
     private func deliver(_ message: NATSMessage) {
         enum Target { case sub(NATSSubscription), request(CheckedContinuation<NATSMessage, any Error>), none }
         let target = state.withLock { s -> Target in
@@ -480,6 +518,7 @@ final class NATSInboundHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias OutboundOut = ByteBuffer
 
     private var parser = NATSParser()
+    private var batch: [NATSMessage] = []
     private let client: NATSClient
     private let generation: Int
     private let handshake: EventLoopPromise<Void>
@@ -519,10 +558,17 @@ final class NATSInboundHandler: ChannelInboundHandler, @unchecked Sendable {
                         client.handle(op)
                     }
                 default:
-                    client.handle(op)
+                    if case .msg(let message) = op {
+                        batch.append(message)
+                    } else {
+                        if !batch.isEmpty { client.deliver(batch); batch.removeAll(keepingCapacity: true) }
+                        client.handle(op)
+                    }
                 }
             }
+            if !batch.isEmpty { client.deliver(batch); batch.removeAll(keepingCapacity: true) }
         } catch {
+            batch.removeAll()
             fail(error, context: context)
         }
     }

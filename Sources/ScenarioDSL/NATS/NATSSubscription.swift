@@ -21,6 +21,17 @@ public final class NATSSubscription: AsyncSequence, Sendable {
         var finished = false
         var max: Int?
         var delivered = 0
+
+        mutating func take() -> NATSMessage? {
+            guard head < buffered.count else { return nil }
+            let message = buffered[head]
+            head += 1
+            if head > 1024 && head * 2 > buffered.count {
+                buffered.removeFirst(head)
+                head = 0
+            }
+            return message
+        }
     }
     private let mailbox = Mutex(Mailbox())
 
@@ -72,6 +83,34 @@ public final class NATSSubscription: AsyncSequence, Sendable {
         mailbox.withLock { $0.buffered.count - $0.head }
     }
 
+    /// Delivers several messages with one lock and at most one wake-up; returns true when the
+    /// subscription reached its limit.
+    func deliver(contentsOf messages: [NATSMessage]) -> Bool {
+        if messages.count == 1 { return deliver(messages[0]) }
+        let (waiter, first, reachedLimit) = mailbox.withLock { m -> (CheckedContinuation<NATSMessage?, Never>?, NATSMessage?, Bool) in
+            if m.finished { return (nil, nil, false) }
+            var reached = false
+            var handOff: NATSMessage?
+            var waiter: CheckedContinuation<NATSMessage?, Never>?
+            for message in messages {
+                if let max = m.max, m.delivered >= max { reached = true; break }
+                m.delivered += 1
+                if let w = m.waiter, handOff == nil {
+                    m.waiter = nil
+                    waiter = w.continuation
+                    handOff = message
+                } else {
+                    m.buffered.append(message)
+                }
+                if let max = m.max, m.delivered >= max { reached = true; break }
+            }
+            return (waiter, handOff, reached)
+        }
+        if let waiter { waiter.resume(returning: first) }
+        if reachedLimit { finish() }
+        return reachedLimit
+    }
+
     /// Delivers a message; returns true when the subscription reached its limit.
     func deliver(_ message: NATSMessage) -> Bool {
         let (waiter, reachedLimit) = mailbox.withLock { m -> (CheckedContinuation<NATSMessage?, Never>?, Bool) in
@@ -103,23 +142,25 @@ public final class NATSSubscription: AsyncSequence, Sendable {
     /// The next message; nil once the subscription has ended and its buffer is empty, or when
     /// the calling task is cancelled (the subscription itself goes on).
     func nextMessage() async -> NATSMessage? {
-        let id = mailbox.withLock { m -> UInt64 in
+        // Fast path: a buffered message needs no suspension.
+        enum Quick { case message(NATSMessage), finished, wait(UInt64) }
+        let quick = mailbox.withLock { m -> Quick in
+            if let message = m.take() { return .message(message) }
+            if m.finished { return .finished }
             m.nextWaiterID += 1
-            return m.nextWaiterID
+            return .wait(m.nextWaiterID)
+        }
+        let id: UInt64
+        switch quick {
+        case .message(let message): return message
+        case .finished: return nil
+        case .wait(let waiterID): id = waiterID
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<NATSMessage?, Never>) in
                 enum Action { case resume(NATSMessage?), wait }
                 let action = mailbox.withLock { m -> Action in
-                    if m.head < m.buffered.count {
-                        let message = m.buffered[m.head]
-                        m.head += 1
-                        if m.head > 1024 && m.head * 2 > m.buffered.count {
-                            m.buffered.removeFirst(m.head)
-                            m.head = 0
-                        }
-                        return .resume(message)
-                    }
+                    if let message = m.take() { return .resume(message) }
                     if m.finished || Task.isCancelled { return .resume(nil) }
                     m.waiter = (id, c)
                     return .wait
