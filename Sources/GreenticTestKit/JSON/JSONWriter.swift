@@ -2,15 +2,11 @@
 /// serde_json style (2-space indent, `"key": value`), so output is byte-stable across runs.
 public enum JSONWriter {
     public static func compact(_ value: JSONValue) -> String {
-        var out = ""
-        write(value, into: &out, indent: nil, level: 0)
-        return out
+        render(.value(value), indent: nil)
     }
 
     public static func pretty(_ value: JSONValue) -> String {
-        var out = ""
-        write(value, into: &out, indent: "  ", level: 0)
-        return out
+        render(.value(value), indent: "  ")
     }
 
     static func write(_ value: JSONValue, into out: inout String, indent: String?, level: Int) {

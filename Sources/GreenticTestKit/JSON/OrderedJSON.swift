@@ -33,14 +33,16 @@ public protocol OrderedJSONRepresentable {
 
 extension JSONWriter {
     public static func compact(_ value: OrderedJSON) -> String {
-        var out = ""
-        write(value, into: &out, indent: nil, level: 0)
-        return out
+        render(value, indent: nil)
     }
 
     public static func pretty(_ value: OrderedJSON) -> String {
+        render(value, indent: "  ")
+    }
+
+    static func render(_ value: OrderedJSON, indent: String?) -> String {
         var out = ""
-        write(value, into: &out, indent: "  ", level: 0)
+        write(value, into: &out, indent: indent, level: 0)
         return out
     }
 
