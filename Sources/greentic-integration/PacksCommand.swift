@@ -24,7 +24,11 @@ struct PacksValidate: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        let report = PackValidator(root: URL(fileURLWithPath: config.packsRoot)).validate()
+        let validator = PackValidator(root: URL(fileURLWithPath: config.packsRoot))
+        var report = validator.validate()
+        let external = await validator.externalChecks()
+        report.errors += external.errors
+        for tool in external.ran { FileHandle.standardError.write(Data("ran \(tool) on every pack\n".utf8)) }
         if json {
             StandardOutput.line(JSONWriter.pretty([
                 "root": .string(config.packsRoot), "packs": .number(Double(report.packCount)),

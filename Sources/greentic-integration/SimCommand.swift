@@ -20,13 +20,30 @@ struct SimRender: AsyncParsableCommand {
     @Option(help: "Packs root.") var packs: String = "Packs"
     @Option(help: "Golden file to compare with (or write, with --record).") var golden: String?
     @Flag(help: "Write the golden file instead of comparing.") var record = false
+    @Option(help: "Capability map: render every scenario's bot messages per provider instead of RenderReports.") var providers: String?
 
     func run() async throws {
+        if let providers {
+            let document: String
+            do {
+                document = JSONWriter.pretty(try ProviderRender.render(packsRoot: URL(fileURLWithPath: packs),
+                                                                       providers: try ProviderRender.profiles(path: providers))) + "\n"
+            } catch { throw CLIError(message: "\(error)") }
+            try finish(document) { expected in
+                let diff = JSONDiff.differences(expected: expected, actual: try JSONValue.parse(document))
+                return diff.prefix(20).map(\.description)
+            }
+            return
+        }
         let reports: [RenderReport]
         do { reports = try ProviderRenderer.reports(packsRoot: URL(fileURLWithPath: packs)) } catch {
             throw CLIError(message: "\(error)")
         }
-        let document = RenderReport.document(reports)
+        try finish(RenderReport.document(reports)) { expected in try ProviderRenderer.drift(reports, golden: expected) }
+    }
+
+    /// Prints the document, then records it or compares it with the golden.
+    func finish(_ document: String, drift: (JSONValue) throws -> [String]) throws {
         guard let golden else {
             if record { throw CLIError(message: "--record needs --golden FILE") }
             FileHandle.standardOutput.write(Data(document.utf8))
@@ -36,17 +53,17 @@ struct SimRender: AsyncParsableCommand {
             let url = URL(fileURLWithPath: golden)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(document.utf8).write(to: url, options: .atomic)
-            FileHandle.standardError.write(Data("recorded \(reports.count) report(s) into \(golden)\n".utf8))
+            FileHandle.standardError.write(Data("recorded \(golden)\n".utf8))
             return
         }
         FileHandle.standardOutput.write(Data(document.utf8))
         guard let data = FileManager.default.contents(atPath: golden) else { throw CLIError(message: "golden \(golden) not found (use --record to create it)") }
-        let drift: [String]
-        do { drift = try ProviderRenderer.drift(reports, golden: try JSONValue.parse(data)) } catch {
+        let lines: [String]
+        do { lines = try drift(try JSONValue.parse(data)) } catch {
             throw CLIError(message: "golden \(golden): \(error)")
         }
-        if !drift.isEmpty {
-            FileHandle.standardError.write(Data(("Renderer reports drifted from \(golden):\n" + drift.map { "  " + $0 }.joined(separator: "\n") + "\nRe-record with --record after reviewing.\n").utf8))
+        if !lines.isEmpty {
+            FileHandle.standardError.write(Data(("Renderer output drifted from \(golden):\n" + lines.map { "  " + $0 }.joined(separator: "\n") + "\nRe-record with --record after reviewing.\n").utf8))
             throw ExitCode(1)
         }
     }

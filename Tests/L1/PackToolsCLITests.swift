@@ -81,3 +81,35 @@ struct RunnerSmokeCLITests {
         #expect(out.stdout == "runner-smoke: 2 case(s), 3 session(s) verified (tenant isolation + session continuity + state writes)\n")
     }
 }
+
+@Suite("Provider renders and external pack checks through the CLI", .tags(.cli, .simulators))
+struct ProviderRenderCLITests {
+    func cli(_ args: [String], env: [String: String] = [:]) async throws -> CommandRunner.Output {
+        try await CommandRunner.run(Paths.cli.path, args, environment: ProcessInfo.processInfo.environment.merging(env) { $1 },
+                                    workingDirectory: Paths.packageRoot, timeout: .seconds(60))
+    }
+
+    @Test func providerRendersMatchTheirGolden() async throws {
+        let out = try await cli(["sim", "render", "--packs", "Packs", "--providers", "Fixtures/capabilities/providers.yaml",
+                                 "--golden", "Golden/provider_renders.json"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let renders = try JSONValue.parse(out.stdout).arrayValue ?? []
+        let slackCard = renders.first { $0["provider"] == "slack" && $0["scenario_id"] == "card_roundtrip" }
+        #expect(slackCard?.value(atPath: "messages.0.text")?.stringValue?.contains("Order #1042") == true, "card summarised for slack")
+        #expect(slackCard?.value(atPath: "downgrades.0.capability") == "adaptive_cards")
+        let webCard = renders.first { $0["provider"] == "simulator" && $0["scenario_id"] == "card_roundtrip" }
+        #expect(webCard?.value(atPath: "messages.0.attachments.0.contentType") == "application/vnd.microsoft.card.adaptive")
+    }
+
+    @Test func failingExternalValidatorIsAnError() async throws {
+        let dir = try Paths.temporary("tools")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let tool = dir.appendingPathComponent("greentic-dev")
+        try Data("#!/bin/sh\ncase \"$3\" in *demo-menu*) echo 'schema: missing entrypoint' >&2; exit 3;; esac\nexit 0\n".utf8).write(to: tool)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tool.path)
+        let out = try await cli(["packs", "validate", "--packs", "Packs"], env: ["PATH": dir.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
+        #expect(out.status == 1)
+        #expect(out.stderr.contains("demo-menu/pack.json: greentic-dev pack validate failed with exit 3: schema: missing entrypoint"), "\(out.stderr)")
+        #expect(out.stderr.contains("ran \(tool.path) on every pack"))
+    }
+}

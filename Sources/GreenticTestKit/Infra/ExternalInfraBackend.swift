@@ -1,7 +1,8 @@
 import Foundation
 
 /// Uses infrastructure that already runs elsewhere (`E2E_NATS_URL`, `E2E_DATABASE_URL`,
-/// `E2E_REDIS_URL`): probes it, never starts or stops it. Tests keep apart on a shared NATS by
+/// `E2E_REDIS_URL`): probes it (for up to `E2E_EXTERNAL_PROBE_TIMEOUT_MS`, default 10 s),
+/// never starts or stops it. Tests keep apart on a shared NATS by
 /// their subject prefix.
 public struct ExternalInfraBackend: InfraBackend {
     public var name: String { "external" }
@@ -22,7 +23,8 @@ public struct ExternalInfraBackend: InfraBackend {
             }
         }
         guard missing.isEmpty else { throw TestEnvError.prerequisiteMissing(missing) }
-        try await Self.probeAll(kinds, endpoints: endpoints, timeout: .seconds(10))
+        let timeout = environment["E2E_EXTERNAL_PROBE_TIMEOUT_MS"].flatMap(Int.init).map { Duration.milliseconds($0) } ?? .seconds(10)
+        try await Self.probeAll(kinds, endpoints: endpoints, timeout: timeout)
         return InfraLease(endpoints: endpoints)
     }
 

@@ -136,6 +136,33 @@ public struct PackValidator: Sendable {
         }
     }
 
+    /// Runs the platform's own checks when their tools are installed (`greentic-dev pack
+    /// validate <manifest>`, `greentic-pack sim <manifest>`): a failure is an error, not a
+    /// warning. Returns the errors and the tools that ran.
+    public func externalChecks(environment: [String: String] = ProcessInfo.processInfo.environment) async -> (errors: [String], ran: [String]) {
+        let manifests = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
+            .map { root.appendingPathComponent($0).appendingPathComponent("pack.json").path }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        var errors: [String] = []
+        var ran: [String] = []
+        for (tool, args) in [("greentic-dev", ["pack", "validate"]), ("greentic-pack", ["sim"])] {
+            guard let path = try? ExecutableLocator.locate(tool, environment: environment) else { continue }
+            ran.append(path)
+            for manifest in manifests {
+                do {
+                    let out = try await CommandRunner.run(path, args + [manifest], environment: environment, timeout: .seconds(120))
+                    if out.status != 0 {
+                        let detail = (out.stderr.isEmpty ? out.stdout : out.stderr).trimmingCharacters(in: .whitespacesAndNewlines)
+                        errors.append("\(manifest): \(tool) \(args.joined(separator: " ")) failed with exit \(out.status)\(detail.isEmpty ? "" : ": " + String(detail.suffix(300)))")
+                    }
+                } catch {
+                    errors.append("\(manifest): \(tool) could not run: \(error)")
+                }
+            }
+        }
+        return (errors, ran)
+    }
+
     /// `ACTOR: message`, with ` [a, b]` appended when the step has options.
     public static func transcriptLine(_ step: JSONValue) -> String {
         let actor = (step["actor"]?.stringValue ?? "?").uppercased()

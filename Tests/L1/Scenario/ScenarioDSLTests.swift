@@ -158,3 +158,47 @@ extension ScenarioDSLTests {
         return ""
     }
 }
+
+@Suite("Scenario services and the external backend", .tags(.scenario, .infra))
+struct ScenarioServiceTests {
+    @Test(.requires(infra: [.nats]), .enabled(if: natsPyAvailable || StrictMode.isStrict(ProcessInfo.processInfo.environment),
+                                             "missing prerequisite: nats-py (python3 -m pip install nats-py)"),
+          .testEnv(infra: [.nats]))
+    func startServiceStepRunsAServiceThatAnswers() async throws {
+        let env = try TestEnv.required()
+        try await env.run(Scenario("service started by the scenario") {
+            Expect(subject: "${prefix}.hello", count: 1, within: .seconds(5)) { $0.text(contains: "from python") }
+            StartService(name: "greeter", executable: "python3", arguments: ["-u", "-c", """
+                import asyncio, nats, sys
+                async def main():
+                    nc = await nats.connect(sys.argv[1]); print("greeter up", flush=True)
+                    await nc.publish(sys.argv[2] + ".hello", b"hello from python"); await nc.drain()
+                asyncio.run(main())
+                """, "${nats}", "${prefix}"], readyLog: "greeter up")
+        })
+        #expect(env.services.contains { $0.name == "greeter" })
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func externalBackendProbesGivenURLsAndNeverStartsAnything() async throws {
+        let outer = try TestEnv.required()
+        var options = TestEnvOptions(environment: ["E2E_NATS_URL": try outer.natsURL(), "E2E_ARTIFACTS_DIR": outer.directory.artifacts.path,
+                                                   "PATH": ProcessInfo.processInfo.environment["PATH"] ?? ""])
+        options.infraSelection = .auto
+        let (backend, services) = try await TestEnv.with(name: "external", infra: [.nats], options: options) { env in
+            (env.endpoints.backend, env.services.count)
+        }
+        #expect(backend == "external" && services == 0)
+        options.infraSelection = .external
+        do {
+            try await TestEnv.with(name: "external-missing", infra: [.redis], options: options) { _ in }
+            Issue.record("missing E2E_REDIS_URL accepted")
+        } catch let error as TestEnvError {
+            #expect("\(error)".contains("E2E_REDIS_URL"))
+        }
+        var dead = options
+        dead.environment["E2E_NATS_URL"] = "nats://127.0.0.1:9"
+        dead.environment["E2E_EXTERNAL_PROBE_TIMEOUT_MS"] = "300"
+        await #expect(throws: TestEnvError.self) { try await TestEnv.with(name: "external-dead", infra: [.nats], options: dead) { _ in } }
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import GreenticTestKit
+
+/// What one provider can show, from the capability map: its capability names plus optional
+/// `limits` (`max_text_len`, `max_buttons`).
+public struct ProviderProfile: Sendable, Equatable {
+    public var name: String
+    public var capabilities: Set<String>
+    public var maxTextLength: Int?
+    public var maxButtons: Int?
+
+    public init(name: String, capabilities: Set<String>, maxTextLength: Int? = nil, maxButtons: Int? = nil) {
+        self.name = name
+        self.capabilities = capabilities
+        self.maxTextLength = maxTextLength
+        self.maxButtons = maxButtons
+    }
+
+    public var supportsButtons: Bool { capabilities.contains("buttons") }
+    public var supportsCards: Bool { capabilities.contains("adaptive_cards") }
+}
+
+/// Renders each scenario's bot messages as the outbound payloads a provider would get:
+/// buttons native or summarised in the text (`[a, b]`), Adaptive Cards native or downgraded to
+/// a text summary of their text blocks and actions, text cut to the provider's limit with the
+/// cut reported. Deterministic, so the result is a golden.
+public enum ProviderRender {
+    public static func profiles(path: String) throws -> [ProviderProfile] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw CapabilityError.invalid("capabilities file missing: \(path)") }
+        let doc = try ConfigLoader.parseYAML(String(decoding: data, as: UTF8.self), path: path)
+        guard let providers = doc["providers"]?.objectValue else { throw CapabilityError.invalid("\(path): providers must be a mapping") }
+        return try providers.keys.sorted().map { name in
+            let entry = providers[name]!
+            guard let caps = entry["capabilities"]?.arrayValue?.compactMap(\.stringValue) else {
+                throw CapabilityError.invalid("\(path): provider \(name) needs a capabilities list")
+            }
+            func limit(_ key: String) throws -> Int? {
+                guard let v = entry["limits"]?[key] else { return nil }
+                guard let d = v.doubleValue, d >= 1, d == d.rounded() else { throw CapabilityError.invalid("\(path): \(name).limits.\(key) must be a positive integer") }
+                return Int(d)
+            }
+            return ProviderProfile(name: name, capabilities: Set(caps), maxTextLength: try limit("max_text_len"), maxButtons: try limit("max_buttons"))
+        }
+    }
+
+    /// Renders every scenario of every pack under `packsRoot` for every provider.
+    public static func render(packsRoot: URL, providers: [ProviderProfile]) throws -> JSONValue {
+        var out: [JSONValue] = []
+        let children = ((try? FileManager.default.contentsOfDirectory(atPath: packsRoot.path)) ?? []).sorted()
+        for child in children {
+            let manifestURL = packsRoot.appendingPathComponent(child).appendingPathComponent("pack.json")
+            guard let manifestData = FileManager.default.contents(atPath: manifestURL.path) else { continue }
+            let manifest = try JSONValue.parse(manifestData)
+            guard let packID = manifest["id"]?.stringValue else { continue }
+            for scenario in manifest["scenarios"]?.arrayValue ?? [] {
+                guard let sid = scenario["id"]?.stringValue, let entry = scenario["entry"]?.stringValue else { continue }
+                let stepsURL = manifestURL.deletingLastPathComponent().appendingPathComponent(entry)
+                guard let data = FileManager.default.contents(atPath: stepsURL.path) else { throw RenderError.unreadable(stepsURL.path) }
+                let steps = try JSONValue.parse(data)["steps"]?.arrayValue ?? []
+                for provider in providers {
+                    var notes: [JSONValue] = []
+                    let messages = steps.enumerated().filter { $0.element["actor"]?.stringValue == "bot" }.map {
+                        renderStep($0.element, index: $0.offset, provider: provider, notes: &notes)
+                    }
+                    out.append(["provider": .string(provider.name), "pack_id": .string(packID), "scenario_id": .string(sid),
+                                "messages": .array(messages), "downgrades": .array(notes)])
+                }
+            }
+        }
+        return .array(out)
+    }
+
+    /// The outbound payload of one bot step; downgrades made are appended to `notes`.
+    public static func renderStep(_ step: JSONValue, index: Int, provider: ProviderProfile, notes: inout [JSONValue]) -> JSONValue {
+        var text = step["message"]?.stringValue ?? ""
+        var payload: [String: JSONValue] = ["type": "message"]
+        let options = step["options"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if let card = step["card"] {
+            if provider.supportsCards {
+                payload["attachments"] = [["contentType": "application/vnd.microsoft.card.adaptive", "content": card]]
+            } else {
+                let summary = cardSummary(card)
+                if !summary.isEmpty { text += (text.isEmpty ? "" : "\n") + summary }
+                notes.append(["step": .number(Double(index)), "capability": "adaptive_cards", "action": "card rendered as a text summary"])
+            }
+        }
+        if !options.isEmpty {
+            if provider.supportsButtons {
+                let shown = provider.maxButtons.map { Array(options.prefix($0)) } ?? options
+                payload["buttons"] = .array(shown.map { .string($0) })
+                if shown.count < options.count {
+                    text += " [" + options.dropFirst(shown.count).joined(separator: ", ") + "]"
+                    notes.append(["step": .number(Double(index)), "capability": "buttons",
+                                  "action": .string("\(options.count - shown.count) option(s) beyond max_buttons listed in the text")])
+                }
+            } else {
+                text += " [" + options.joined(separator: ", ") + "]"
+                notes.append(["step": .number(Double(index)), "capability": "buttons", "action": "options listed in the text"])
+            }
+        }
+        if let max = provider.maxTextLength, text.count > max {
+            text = String(text.prefix(max - 1)) + "…"
+            payload["limit_exceeded"] = true
+            notes.append(["step": .number(Double(index)), "capability": "max_text_len", "action": .string("text cut to \(max) characters")])
+        }
+        payload["text"] = .string(text)
+        return .object(payload)
+    }
+
+    /// The text of an Adaptive Card: its TextBlocks, then its actions' titles in brackets.
+    static func cardSummary(_ card: JSONValue) -> String {
+        var texts: [String] = []
+        func walk(_ node: JSONValue) {
+            if node["type"]?.stringValue == "TextBlock", let t = node["text"]?.stringValue { texts.append(t) }
+            for key in ["body", "items", "columns"] { node[key]?.arrayValue?.forEach(walk) }
+        }
+        walk(card)
+        let actions = card["actions"]?.arrayValue?.compactMap { $0["title"]?.stringValue } ?? []
+        var summary = texts.joined(separator: "\n")
+        if !actions.isEmpty { summary += (summary.isEmpty ? "" : "\n") + "[" + actions.joined(separator: ", ") + "]" }
+        return summary
+    }
+}
