@@ -6,7 +6,7 @@ import TestSupport
 import Testing
 import ZIPFoundation
 
-@Suite("Pack archives, deploy-plan component")
+@Suite("Pack archives, deploy-plan component", .tags(.packTooling))
 struct PackArchiveTests {
     @Test func roundTripIsDeterministicAndInstalls() throws {
         let dir = try Paths.temporary("archive")

@@ -4,7 +4,7 @@ import Simulators
 import TestSupport
 import Testing
 
-@Suite("Per-provider rendering and envelopes", .tags(.simulators))
+@Suite("Per-provider rendering and envelopes", .tags(.simulators, .providersSim))
 struct ProviderRenderTests {
     let card: JSONValue = ["type": "AdaptiveCard", "body": [["type": "TextBlock", "text": "Order 7"], ["type": "Container", "items": [["type": "TextBlock", "text": "Paid"]]]],
                            "actions": [["type": "Action.Submit", "title": "Track"]]]

@@ -4,7 +4,7 @@ import Simulators
 import TestSupport
 import Testing
 
-@Suite("providers-sim: RenderReport and capability parity", .tags(.simulators))
+@Suite("providers-sim: RenderReport and capability parity", .tags(.simulators, .providersSim))
 struct ProvidersSimTests {
     @Test func reportCountsActorsExactlyAndHashesLines() {
         let report = RenderReport(packID: "p", scenarioID: "s", transcript: ["BOT: hi", "USER: yo", "SYSTEM: x", "User: no", "EVENT: e", "no colon"])

@@ -4,7 +4,7 @@ import Simulators
 import TestSupport
 import Testing
 
-@Suite("runner-smoke invariants and the effect-log schema", .tags(.simulators))
+@Suite("runner-smoke invariants and the effect-log schema", .tags(.simulators, .runnerSmoke))
 struct RunnerSmokeTests {
     func check(_ runs: JSONValue) throws -> Int {
         let dir = try Paths.temporary("smoke")

@@ -3,7 +3,7 @@ import GreenticTestKit
 import TestSupport
 import Testing
 
-@Suite("Pack tools and simulators through the CLI", .tags(.cli, .simulators))
+@Suite("Pack tools and simulators through the CLI", .tags(.cli, .simulators, .providersSim))
 struct PackToolsCLITests {
     func cli(_ args: [String]) async throws -> CommandRunner.Output {
         try await CommandRunner.run(Paths.cli.path, args, workingDirectory: Paths.packageRoot, timeout: .seconds(60))
@@ -53,7 +53,7 @@ struct PackToolsCLITests {
     }
 }
 
-@Suite("runner-smoke through the CLI", .tags(.cli, .simulators))
+@Suite("runner-smoke through the CLI", .tags(.cli, .simulators, .runnerSmoke))
 struct RunnerSmokeCLITests {
     func cli(_ args: [String]) async throws -> CommandRunner.Output {
         try await CommandRunner.run(Paths.cli.path, args, workingDirectory: Paths.packageRoot, timeout: .seconds(60))
@@ -82,7 +82,7 @@ struct RunnerSmokeCLITests {
     }
 }
 
-@Suite("Provider renders and external pack checks through the CLI", .tags(.cli, .simulators))
+@Suite("Provider renders and external pack checks through the CLI", .tags(.cli, .simulators, .providersSim))
 struct ProviderRenderCLITests {
     func cli(_ args: [String], env: [String: String] = [:]) async throws -> CommandRunner.Output {
         try await CommandRunner.run(Paths.cli.path, args, environment: ProcessInfo.processInfo.environment.merging(env) { $1 },

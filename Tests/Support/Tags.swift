@@ -25,3 +25,9 @@ extension Tag {
 extension Tag {
     @Tag public static var scenario: Self
 }
+
+extension Tag {
+    @Tag public static var providersSim: Self
+    @Tag public static var runnerSmoke: Self
+    @Tag public static var packTooling: Self
+}

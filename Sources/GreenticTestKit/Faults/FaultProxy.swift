@@ -1,0 +1,140 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A TCP proxy a test puts between a client and a server (NATS, HTTP, …) to inject faults:
+/// pass traffic, add latency to every chunk in both directions, refuse new connections, or cut
+/// the live ones. Listens on 127.0.0.1 with a port of its own choosing.
+public final class FaultProxy: Sendable {
+    /// What the proxy does to traffic.
+    public enum Mode: Sendable, Equatable {
+        case pass
+        case latency(Duration)
+        /// New connections are closed at once; live ones continue.
+        case dropNewConnections
+    }
+
+    public let port: Int
+    public let target: (host: String, port: Int)
+    private let listener: any Channel
+    private let state: Mutex<(mode: Mode, live: [ObjectIdentifier: any Channel], accepted: Int)>
+
+    private init(listener: any Channel, port: Int, target: (String, Int)) {
+        self.listener = listener
+        self.port = port
+        self.target = target
+        self.state = Mutex((mode: Mode.pass, live: [:], accepted: 0))
+    }
+
+    /// Starts a proxy to `host:port`.
+    public static func start(to host: String, port targetPort: Int) async throws -> FaultProxy {
+        let box = ProxyBox()
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { inbound in
+                guard let proxy = box.proxy.withLock({ $0 }) else { return inbound.close() }
+                return proxy.accept(inbound)
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let proxy = FaultProxy(listener: listener, port: listener.localAddress?.port ?? 0, target: (host, targetPort))
+        box.proxy.withLock { $0 = proxy }
+        return proxy
+    }
+
+    /// `host:port` of the proxy, for clients (`nats://` + address).
+    public var address: String { "127.0.0.1:\(port)" }
+
+    public var mode: Mode {
+        get { state.withLock { $0.mode } }
+    }
+
+    public func setMode(_ mode: Mode) {
+        state.withLock { $0.mode = mode }
+    }
+
+    /// Connections accepted so far (refused ones included).
+    public var acceptedConnections: Int { state.withLock { $0.accepted } }
+
+    /// Closes every live connection (both sides); the proxy keeps listening.
+    public func cutLiveConnections() {
+        let live = state.withLock { s -> [any Channel] in
+            defer { s.live = [:] }
+            return Array(s.live.values)
+        }
+        for channel in live { channel.close(promise: nil) }
+    }
+
+    public func stop() async {
+        cutLiveConnections()
+        try? await listener.close()
+    }
+
+    private func accept(_ inbound: any Channel) -> EventLoopFuture<Void> {
+        let refuse = state.withLock { s -> Bool in
+            s.accepted += 1
+            return s.mode == .dropNewConnections
+        }
+        if refuse { return inbound.close() }
+        let delay: @Sendable () -> Duration? = { [self] in
+            if case .latency(let d) = state.withLock({ $0.mode }) { return d }
+            return nil
+        }
+        return ClientBootstrap(group: inbound.eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: target.host, port: target.port)
+            .flatMap { [self] outbound in
+                let toServer = ProxyForwarder(peer: outbound, delay: delay)
+                let toClient = ProxyForwarder(peer: inbound, delay: delay)
+                track(inbound)
+                track(outbound)
+                return inbound.pipeline.addHandler(toServer).flatMap { outbound.pipeline.addHandler(toClient) }
+            }
+            .flatMapError { _ in inbound.close() }
+    }
+
+    private func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        state.withLock { $0.live[id] = channel }
+        channel.closeFuture.whenComplete { [self] _ in _ = state.withLock { $0.live.removeValue(forKey: id) } }
+    }
+}
+
+/// Hands the proxy to the child-channel initializer.
+final class ProxyBox: Sendable {
+    let proxy = Mutex<FaultProxy?>(nil)
+}
+
+/// Forwards everything read on one side to the peer channel (after the configured delay) and
+/// closes the peer when its own side closes.
+final class ProxyForwarder: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+    let peer: any Channel
+    let delay: @Sendable () -> Duration?
+
+    init(peer: any Channel, delay: @escaping @Sendable () -> Duration?) {
+        self.peer = peer
+        self.delay = delay
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let peer = self.peer
+        if let d = delay() {
+            let nanos = d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
+            context.eventLoop.scheduleTask(in: .nanoseconds(nanos)) { peer.writeAndFlush(buffer, promise: nil) }
+        } else {
+            peer.writeAndFlush(buffer, promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        peer.close(promise: nil)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

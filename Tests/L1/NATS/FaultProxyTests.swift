@@ -1,0 +1,52 @@
+import Foundation
+import GreenticTestKit
+import GreenticTestKitTesting
+import ScenarioDSL
+import TestSupport
+import Testing
+
+@Suite("TCP fault proxy in front of NATS", .tags(.nats, .infra))
+struct FaultProxyTests {
+    func waitUntil(_ timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !condition() {
+            if ContinuousClock.now > deadline { return false }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return true
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func passLatencyCutAndRefuse() async throws {
+        let env = try TestEnv.required()
+        let (host, port) = try #require(InfraEndpoints.hostPort(try env.natsURL()))
+        let proxy = try await FaultProxy.start(to: host, port: port)
+        defer { Task { await proxy.stop() } }
+        var options = NATSClient.Options()
+        options.reconnectWaitMax = .milliseconds(50)
+        let nats = try await NATSClient.connect(url: "nats://\(proxy.address)", options: options)
+        let sub = try await nats.subscribe("proxy.test")
+        try await nats.flush()
+        try await nats.publish("proxy.test", text: "through the proxy")
+        #expect(await sub.next(timeout: .seconds(2))?.text == "through the proxy")
+
+        proxy.setMode(.latency(.milliseconds(100)))
+        let start = ContinuousClock.now
+        try await nats.flush()
+        #expect(ContinuousClock.now - start >= .milliseconds(200), "a round trip crosses the delay twice")
+        proxy.setMode(.pass)
+
+        proxy.setMode(.dropNewConnections)
+        proxy.cutLiveConnections()
+        #expect(try await waitUntil { !nats.isConnected })
+        try await nats.publish("proxy.test", text: "buffered while cut")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!nats.isConnected, "new connections are refused")
+        #expect(proxy.acceptedConnections > 1, "the client kept trying")
+
+        proxy.setMode(.pass)
+        #expect(try await waitUntil { nats.isConnected })
+        #expect(await sub.next(timeout: .seconds(2))?.text == "buffered while cut")
+        await nats.close()
+    }
+}
