@@ -24,6 +24,19 @@ struct TestDirectoryTests {
         }
     }
 
+    @Test func concurrentClaimsOfOneNameNeverCollide() async throws {
+        let base = try Paths.temporary()
+        defer { try? FileManager.default.removeItem(at: base) }
+        let names = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<24 { group.addTask { try TestDirectory.create(name: "same", base: base).name } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(Set(names).count == 24)
+        for name in names {
+            #expect(FileManager.default.fileExists(atPath: base.appendingPathComponent(name).appendingPathComponent(".owner").path))
+        }
+    }
+
     @Test func folderOfADeadRunIsReplaced() throws {
         let base = try Paths.temporary()
         defer { try? FileManager.default.removeItem(at: base) }

@@ -84,7 +84,7 @@ public actor FileSessionStore: SessionStore {
             pending.append((op, continuation))
             if !flushScheduled {
                 flushScheduled = true
-                Task { await self.flush() }
+                Task { self.flush() }
             }
         }
     }

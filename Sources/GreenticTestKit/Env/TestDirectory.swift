@@ -24,7 +24,9 @@ public struct TestDirectory: Sendable {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/e2e")
     }
 
-    /// Creates and claims a fresh folder for `rawName` under `base`.
+    /// Creates and claims a fresh folder for `rawName` under `base`. The folder is prepared
+    /// under a private name with its owner record inside, then renamed into place, so another
+    /// test never sees it half made.
     public static func create(name rawName: String, base: URL) throws -> TestDirectory {
         let fm = FileManager.default
         try fm.createDirectory(at: base, withIntermediateDirectories: true)
@@ -32,15 +34,20 @@ public struct TestDirectory: Sendable {
         for attempt in 1...1000 {
             let name = attempt == 1 ? sanitized : "\(sanitized)-\(attempt)"
             let root = base.appendingPathComponent(name)
-            if mkdir(root.path, 0o755) != 0 {
-                guard errno == EEXIST else { throw POSIXError(errno: errno, context: "create \(root.path)") }
+            if fm.fileExists(atPath: root.path) {
                 guard isAbandoned(root) else { continue }
                 try? fm.removeItem(at: root)
-                guard mkdir(root.path, 0o755) == 0 else { continue }
+            }
+            let staging = base.appendingPathComponent(".claim-\(getpid())-\(UUID().uuidString)")
+            try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+            let owner = "\(getpid()) \(gt_process_start_time(getpid()))\n"
+            try Data(owner.utf8).write(to: staging.appendingPathComponent(ownerFile))
+            // rename(2) fails when the target exists and is not empty: then someone else won.
+            if rename(staging.path, root.path) != 0 {
+                try? fm.removeItem(at: staging)
+                continue
             }
             let dir = TestDirectory(name: name, root: root)
-            let owner = "\(getpid()) \(gt_process_start_time(getpid()))\n"
-            try Data(owner.utf8).write(to: root.appendingPathComponent(ownerFile))
             try fm.createDirectory(at: dir.logs, withIntermediateDirectories: true)
             try fm.createDirectory(at: dir.artifacts, withIntermediateDirectories: true)
             return dir

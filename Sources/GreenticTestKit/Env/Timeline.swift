@@ -12,7 +12,7 @@ public final class Timeline: Sendable {
     public init(url: URL) throws {
         self.url = url
         self.start = .now
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         self.handle = Mutex(try FileHandle(forWritingTo: url))
     }
 

@@ -52,7 +52,7 @@ public actor PostgresCluster {
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let name = "t_" + String(env.directory.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.prefix(40)) + "_\(counter)_\(suffix)"
         let started = ContinuousClock.now
-        try await PostgresConnection.run(url: running.adminURL, sql: "CREATE DATABASE \(PostgresConnection.quoteIdentifier(name))")
+        _ = try await PostgresConnection.run(url: running.adminURL, sql: "CREATE DATABASE \(PostgresConnection.quoteIdentifier(name))")
         let url = running.url(database: name)
         _ = try await PostgresConnection.run(url: url, sql: "SELECT 1")
         env.log("postgres database \(name) created on the shared cluster (port \(running.port)) in \(ContinuousClock.now - started); cluster log: \(running.logURL.path)")

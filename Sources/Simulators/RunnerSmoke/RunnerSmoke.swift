@@ -49,7 +49,7 @@ public enum RunnerSmoke {
             for item in items {
                 let child = url.appendingPathComponent(item)
                 var d: ObjCBool = false
-                FileManager.default.fileExists(atPath: child.path, isDirectory: &d)
+                _ = FileManager.default.fileExists(atPath: child.path, isDirectory: &d)
                 if d.boolValue { walk(child, depth: depth + 1) } else if item.hasSuffix(".json") { found.append(child) }
             }
         }

@@ -109,8 +109,9 @@ struct NATSClientTests {
         #expect(await sub.next(timeout: .seconds(2))?.text == "before")
 
         await env.stop(first)
-        try await Task.sleep(for: .milliseconds(100))
-        #expect(!nats.isConnected)
+        let lost = ContinuousClock.now + .seconds(5)
+        while nats.isConnected && ContinuousClock.now < lost { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(!nats.isConnected, "the client noticed the server went away")
         try await nats.publish("restart.test", text: "while down")
         _ = try await env.start(spec)
 
