@@ -1,0 +1,183 @@
+import Foundation
+import GreenticTestKit
+
+/// Executes a `.ygtc` flow node by node, following `routing`, with deterministic built-in
+/// components for the operators the project's packs use. It only computes: what to publish,
+/// which route each node took, and where a flow waits. Transports (NATS, HTTP) live elsewhere.
+public struct FlowEngine: Sendable {
+    /// Where a message or event goes.
+    public struct Effect: Sendable, Equatable {
+        public enum Kind: String, Sendable {
+            /// A channel message to a messaging egress subject.
+            case message
+            /// An event published on its topic.
+            case event
+            /// A deployment plan written into the IaC sandbox.
+            case plan
+        }
+
+        public var kind: Kind
+        public var subject: String
+        public var payload: JSONValue
+    }
+
+    /// One node visited.
+    public struct Step: Sendable, Equatable {
+        public var node: String
+        public var operatorName: String
+        public var route: String?
+    }
+
+    /// The outcome of a flow run.
+    public struct Trace: Sendable, Equatable {
+        public var steps: [Step] = []
+        public var effects: [Effect] = []
+        /// Variables at the end (`text`, `reply`, `repo`, …), for sessions and assertions.
+        public var variables: [String: JSONValue] = [:]
+    }
+
+    /// The tenant scope a flow runs in (subjects are built from it).
+    public struct Scope: Sendable, Equatable {
+        public var env: String
+        public var tenant: String
+        public var team: String
+        public var platform: String
+
+        public init(env: String = "dev", tenant: String, team: String? = nil, platform: String = "webchat") {
+            self.env = env
+            self.tenant = tenant
+            self.team = team ?? "default"
+            self.platform = platform
+        }
+
+        /// `greentic.messaging.egress.{env}.{tenant}.{team}.{platform}` with normalised tokens.
+        public var egressSubject: String {
+            "greentic.messaging.egress." + [env, tenant, team, platform].map(Self.token).joined(separator: ".")
+        }
+
+        public var ingressSubject: String {
+            "greentic.messaging.ingress." + [env, tenant, team, platform].map(Self.token).joined(separator: ".")
+        }
+
+        /// Trimmed; whitespace, `*`, `>`, `/` and `.` become `-`; empty becomes `unknown`.
+        public static func token(_ raw: String) -> String {
+            let t = raw.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { return "unknown" }
+            return String(t.map { $0.isWhitespace || "*>/.".contains($0) ? "-" : $0 })
+        }
+    }
+
+    /// A component failure (the runner retries these).
+    public struct ComponentFailure: Error, CustomStringConvertible, Equatable {
+        public var node: String
+        public var component: String
+        public var message: String
+        public var description: String { "component \(component) at node \(node) failed: \(message)" }
+    }
+
+    public var maxSteps = 100
+    /// Writes plans for `deploy.renderer`; nil means the plan is only reported.
+    public var planWriter: (@Sendable (_ tenant: String, _ environment: String) throws -> String)?
+
+    public init(planWriter: (@Sendable (String, String) throws -> String)? = nil) {
+        self.planWriter = planWriter
+    }
+
+    /// Runs `flow` for an input envelope (a ChannelMessageEnvelope or an EventEnvelope).
+    public func run(_ flow: FlowDocument, input: JSONValue, scope: Scope,
+                    failing: (@Sendable (String) -> String?)? = nil) throws -> Trace {
+        var trace = Trace()
+        var vars: [String: JSONValue] = ["input": input, "tenant": .string(scope.tenant), "env": .string(scope.env)]
+        if let text = input["text"]?.stringValue { vars["text"] = .string(text) }
+        if let session = input["session_id"]?.stringValue { vars["session_id"] = .string(session) }
+        if let payload = input["payload"] { vars["payload"] = payload }
+        guard var node = flow.nodes.first(where: { ["messaging.ingress", "events.source"].contains($0.operatorName) }) ?? flow.nodes.first else {
+            return trace
+        }
+        for _ in 0..<maxSteps {
+            if let component = node.setting("component") ?? Optional(node.operatorName), let message = failing?(component) {
+                throw ComponentFailure(node: node.id, component: component, message: message)
+            }
+            let route = try step(node, vars: &vars, trace: &trace, scope: scope)
+            trace.steps.append(Step(node: node.id, operatorName: node.operatorName, route: route))
+            guard let route, let nextID = node.next(route), let next = flow.node(nextID) else { break }
+            node = next
+        }
+        trace.variables = vars
+        return trace
+    }
+
+    /// Runs one node; returns the routing label to follow (nil ends the flow).
+    func step(_ node: FlowNode, vars: inout [String: JSONValue], trace: inout Trace, scope: Scope) throws -> String? {
+        switch node.operatorName {
+        case "messaging.ingress", "events.source", "noop":
+            return node.operatorName == "noop" ? nil : "default"
+        case "worker.request":
+            let text = vars["text"]?.stringValue ?? ""
+            let repo = Self.repository(in: text)
+            vars["repo"] = .string(repo)
+            if text.lowercased().contains("rebuild"), node.config["allow_rebuild"]?.boolValue ?? true {
+                vars["reply"] = .string("Rebuild of \(repo) requested.")
+                vars["event_payload"] = ["repo": .string(repo), "commit": "main",
+                                         "requested_by": vars["input"]?.value(atPath: "from.id") ?? vars["input"]?.value(atPath: "tenant.user_id") ?? .null]
+                return "rebuild_requested"
+            }
+            vars["reply"] = .string("\(repo): no failing builds known to the assistant.")
+            return "default"
+        case "events.bridge.message_to_channel":
+            let p = vars["payload"] ?? .null
+            let template = node.config["template"]?.stringValue ?? ""
+            guard template == "build-status" else {
+                throw ComponentFailure(node: node.id, component: node.setting("component") ?? node.operatorName, message: "unknown template '\(template)'")
+            }
+            let repo = p["repo"]?.stringValue ?? "unknown"
+            let status = p["status"]?.stringValue ?? "unknown"
+            let commit = p["commit"]?.stringValue ?? "unknown"
+            vars["reply"] = .string("Build of \(repo) \(status) at commit \(commit).")
+            return "default"
+        case "events.publish":
+            let topic = render(node.setting("topic") ?? "", vars)
+            let payload = node.config["passthrough_payload"]?.boolValue == true ? (vars["event_payload"] ?? vars["payload"] ?? .null) : (vars["payload"] ?? .null)
+            trace.effects.append(Effect(kind: .event, subject: topic, payload: [
+                "topic": .string(topic), "tenant": .string(scope.tenant), "payload": payload,
+            ]))
+            return "default"
+        case "messaging.send":
+            let channel = render(node.setting("channel") ?? scope.platform, vars)
+            trace.effects.append(Effect(kind: .message, subject: scope.egressSubject, payload: [
+                "channel": .string(channel), "tenant": .string(scope.tenant), "team": .string(scope.team),
+                "session_id": vars["session_id"] ?? .null, "text": vars["reply"] ?? vars["text"] ?? .null,
+                "delivery": node.config["delivery"] ?? .null,
+            ]))
+            return "default"
+        case "deploy.renderer":
+            let environment = scope.env
+            let written = try planWriter.map { try $0(scope.tenant, environment) }
+            trace.effects.append(Effect(kind: .plan, subject: written ?? "plan.json", payload: ["tenant": .string(scope.tenant), "environment": .string(environment)]))
+            return "default"
+        default:
+            throw ComponentFailure(node: node.id, component: node.operatorName, message: "no built-in component for operator '\(node.operatorName)'")
+        }
+    }
+
+    /// `{{name}}` and `{{name.path}}` from the variables; unknown names stay as written.
+    func render(_ template: String, _ vars: [String: JSONValue]) -> String {
+        var out = template
+        while let open = out.range(of: "{{"), let close = out.range(of: "}}", range: open.upperBound..<out.endIndex) {
+            let key = out[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+            let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
+            let value = parts.count == 2 ? vars[parts[0]]?.value(atPath: parts[1]) : vars[key]
+            guard let value else { break }
+            out.replaceSubrange(open.lowerBound..<close.upperBound, with: value.stringValue ?? JSONWriter.compact(value))
+        }
+        return out
+    }
+
+    /// The repository a message talks about: the last word that looks like a name.
+    static func repository(in text: String) -> String {
+        let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+            .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: ".")) }
+        let stop: Set<String> = ["please", "rebuild", "status", "what", "is", "the", "of", "my", "a", "an", "for", "build", "check"]
+        return words.last { !stop.contains($0.lowercased()) && !$0.isEmpty } ?? "unknown"
+    }
+}

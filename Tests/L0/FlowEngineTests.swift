@@ -1,0 +1,75 @@
+import Foundation
+import GreenticTestKit
+import Simulators
+import TestSupport
+import Testing
+
+@Suite("Runner simulator flow engine (in-process)", .tags(.simulators))
+struct FlowEngineTests {
+    let fixtures = Fixture(root: Paths.fixtures)
+    let packs = Paths.packageRoot.appendingPathComponent("Packs")
+
+    func flow(_ path: String) throws -> FlowDocument {
+        try FlowDocument.load(path: packs.appendingPathComponent(path).path)
+    }
+
+    @Test func statusQuestionIsAnsweredOnTheEgressSubject() throws {
+        var message = try fixtures.json("inputs/channel_message.json").objectValue!
+        message["text"] = "what is the status of my-service?"
+        let scope = FlowEngine.Scope(tenant: "acme", team: "platform")
+        let trace = try FlowEngine().run(try flow("integration-demos/flows/repo_assistant.ygtc"), input: .object(message), scope: scope)
+        #expect(trace.steps.map(\.node) == ["ingress_message", "to_worker", "respond", "done"])
+        #expect(trace.effects.count == 1)
+        #expect(trace.effects[0].subject == "greentic.messaging.egress.dev.acme.platform.webchat")
+        #expect(trace.effects[0].payload["text"] == "my-service: no failing builds known to the assistant.")
+        #expect(trace.effects[0].payload["channel"] == "conv-88", "{{session_id}} templated from the envelope")
+    }
+
+    @Test func rebuildRequestEmitsTheEventThenReplies() throws {
+        let message = try fixtures.json("inputs/channel_message.json")
+        let trace = try FlowEngine().run(try flow("integration-demos/flows/repo_assistant.ygtc"), input: message,
+                                         scope: FlowEngine.Scope(tenant: "acme"))
+        #expect(trace.steps.map(\.route) == ["default", "rebuild_requested", "default", "default", nil])
+        #expect(trace.effects.map(\.kind) == [.event, .message])
+        #expect(trace.effects[0].subject == "greentic.repo.build.request")
+        #expect(trace.effects[0].payload.value(atPath: "payload.repo") == "my-service")
+        #expect(trace.effects[0].payload.value(atPath: "payload.requested_by") == "u-17")
+        #expect(trace.effects[1].payload["text"] == "Rebuild of my-service requested.")
+        #expect(trace.effects[1].subject == "greentic.messaging.egress.dev.acme.default.webchat")
+    }
+
+    @Test func buildStatusEventBecomesAChannelMessage() throws {
+        let event = try fixtures.json("inputs/build_status_event.json")
+        let trace = try FlowEngine().run(try flow("integration-demos/flows/build_status_notifications.ygtc"), input: event,
+                                         scope: FlowEngine.Scope(tenant: "acme"))
+        #expect(trace.effects.count == 1)
+        #expect(trace.effects[0].payload["channel"] == "build-notifications")
+        #expect(trace.effects[0].payload["text"] == "Build of my-service failed at commit 9f3c2e1.")
+    }
+
+    @Test func deployFlowWritesThePlanThroughTheHostRuntime() throws {
+        let dir = try Paths.temporary("flow-iac")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let packDir = packs.appendingPathComponent("deploy-generic").path
+        let engine = FlowEngine { tenant, environment in
+            let runtime = HostPlanRuntime(source: .inferred(packDirectory: packDir, tenant: tenant, environment: environment))
+            return try DeployPlanComponent.run(runtime: runtime, sandbox: IacSandbox(hostRoot: dir)).path
+        }
+        let trace = try engine.run(try flow("deploy-generic/flows/deploy_generic_iac.ygtc"), input: ["payload": [:]],
+                                   scope: FlowEngine.Scope(tenant: "acme"))
+        #expect(trace.effects.map(\.kind) == [.plan])
+        let written = try JSONValue.parse(Data(contentsOf: dir.appendingPathComponent("plan.json")))
+        let expected = try DeploymentPlanner.plan(packDirectory: packDir, tenant: "acme", environment: "dev").value
+        #expect(written == expected)
+    }
+
+    @Test func failuresAndUnknownOperators() throws {
+        let repo = try flow("integration-demos/flows/repo_assistant.ygtc")
+        #expect(throws: FlowEngine.ComponentFailure.self) {
+            try FlowEngine().run(repo, input: ["text": "status"], scope: FlowEngine.Scope(tenant: "t")) { $0 == "demo.worker.repo_assistant" ? "worker down" : nil }
+        }
+        let odd = try FlowDocument.parse("type: events\nid: x\nnodes:\n  a:\n    teleport.now: {}\n")
+        #expect(throws: FlowEngine.ComponentFailure.self) { try FlowEngine().run(odd, input: [:], scope: FlowEngine.Scope(tenant: "t")) }
+        #expect(FlowEngine.Scope.token(" team a ") == "team-a" && FlowEngine.Scope.token("") == "unknown" && FlowEngine.Scope.token("a.b>") == "a-b-")
+    }
+}
