@@ -117,3 +117,25 @@ struct ServiceSupervisorTests {
         await #expect(throws: ServiceError.self) { try await env.start(spec) }
     }
 }
+
+@Suite("Restarted services", .tags(.services))
+struct RestartedServiceTests {
+    @Test(.testEnv())
+    func readinessOnlyCountsTheNewProcessOutput() async throws {
+        let env = try TestEnv.required()
+        let flag = env.directory.artifacts.appendingPathComponent("go")
+        let spec = ServiceSpec(name: "slow-second", executable: "/bin/sh",
+                               arguments: ["-c", "while [ ! -f '\(flag.path)' ] && [ -f '\(flag.path).first' ]; do sleep 0.05; done; touch '\(flag.path).first'; echo ready; sleep 30"],
+                               readiness: .logLine("^ready$"), readinessTimeout: .seconds(10))
+        let first = try await env.start(spec)
+        await env.stop(first)
+        // The log already holds "ready"; the second process prints it only once the flag exists.
+        let started = ContinuousClock.now
+        Task {
+            try? await Task.sleep(for: .milliseconds(300))
+            FileManager.default.createFile(atPath: flag.path, contents: nil)
+        }
+        _ = try await env.start(spec)
+        #expect(ContinuousClock.now - started >= .milliseconds(300), "readiness matched the previous process's line")
+    }
+}

@@ -148,6 +148,7 @@ public final class TestEnv: Sendable {
         let duplicate = state.withLock { s in s.services.contains { $0.name == name && $0.isRunning } }
         if duplicate { throw ServiceError.duplicateName(name) }
         let logURL = directory.logs.appendingPathComponent("\(name).log")
+        let logOffset = LogFollower.size(of: logURL)
         var environment = spec.inheritEnvironment ? options.environment : [:]
         environment.merge(spec.environment) { _, new in new }
         timeline.append(kind: "service", source: name, data: ["event": "starting", "executable": .string(spec.executable)])
@@ -155,7 +156,7 @@ public final class TestEnv: Sendable {
         let process = try await ServiceLauncher.launch(spec, name: name, environment: environment, logURL: logURL, reaper: reaper)
         state.withLock {
             $0.services.append(process)
-            $0.followers[name] = LogFollower(url: logURL)
+            $0.followers[name] = LogFollower(url: logURL, offset: logOffset)
         }
         let elapsed = ContinuousClock.now - started
         log("service \(name) ready (pid \(process.pid)) in \(elapsed)")

@@ -182,6 +182,11 @@ public enum PackArchive {
     }
 
     static func sha256(_ data: Data) -> String {
+        sha256Hex(data)
+    }
+
+    /// Lower-case hex SHA-256 of `data`.
+    public static func sha256Hex(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

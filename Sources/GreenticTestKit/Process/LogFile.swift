@@ -7,8 +7,16 @@ public final class LogFollower: @unchecked Sendable {
     private var partial = Data()
     private let lock = NSLock()
 
-    public init(url: URL) {
+    /// Follows `url` from byte `offset` (a restarted service appends to its old log; only the
+    /// new output counts).
+    public init(url: URL, offset: UInt64 = 0) {
         self.url = url
+        self.offset = offset
+    }
+
+    /// The current size of a file (0 when it does not exist).
+    public static func size(of url: URL) -> UInt64 {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.uint64Value ?? 0
     }
 
     /// Complete lines appended since the previous call (a trailing partial line waits).

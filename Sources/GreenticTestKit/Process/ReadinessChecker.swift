@@ -12,10 +12,10 @@ struct ReadinessChecker {
     var captures: [String: String] = [:]
     var lastError = "not checked yet"
 
-    init(service: ServiceProcess, timeout: Duration) {
+    init(service: ServiceProcess, timeout: Duration, logOffset: UInt64 = 0) {
         self.service = service
         self.deadline = ContinuousClock.now + timeout
-        self.follower = LogFollower(url: service.logURL)
+        self.follower = LogFollower(url: service.logURL, offset: logOffset)
     }
 
     mutating func waitUntilReady() async throws {

@@ -7,6 +7,7 @@ public enum ServiceLauncher {
     public static func launch(_ spec: ServiceSpec, name: String, environment: [String: String], logURL: URL,
                               reaper: Reaper?, cleanupPaths: [String] = []) async throws -> ServiceProcess {
         let path = try ExecutableLocator.locate(spec.executable, extraPaths: spec.searchPaths, environment: environment)
+        let logOffset = LogFollower.size(of: logURL)
         let launched: ProcessLauncher.Launched
         do {
             launched = try ProcessLauncher.launch(path: path, arguments: spec.arguments, environment: environment,
@@ -20,7 +21,7 @@ public enum ServiceLauncher {
                                  command: ([path] + spec.arguments).joined(separator: " "), cleanupPaths: cleanupPaths)
         try? reaper?.register(entry)
         do {
-            var checker = ReadinessChecker(service: process, timeout: spec.readinessTimeout)
+            var checker = ReadinessChecker(service: process, timeout: spec.readinessTimeout, logOffset: logOffset)
             try await checker.waitUntilReady()
         } catch {
             await process.stop(grace: .milliseconds(200))

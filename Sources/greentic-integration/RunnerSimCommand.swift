@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import GreenticTestKit
+import Simulators
+
+/// `greentic-integration runner-sim`: runs the runner simulator until interrupted.
+struct RunnerSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runner-sim", abstract: "Run the flow-executing runner simulator on NATS.",
+        discussion: """
+        Executes the packs' .ygtc flows for messages on greentic.messaging.ingress.<env>.> and for
+        events on the flows' source topics; replies go to the matching egress subject, events to
+        their topics, failures (after --max-attempts with exponential backoff) to
+        dlq.<tenant>.<stage>. Logs "runner-sim ready" on stderr when listening; stops on SIGINT or SIGTERM.
+        """
+    )
+
+    @Option(help: "NATS URL.") var nats: String
+    @Option(help: "Packs root.") var packs = "Packs"
+    @Option(help: "Environment token of the subjects.") var env = "dev"
+    @Option(name: .customLong("effect-log"), help: "Write the effect log (JSONL) here.") var effectLog: String?
+    @Option(name: .customLong("fail"), help: "COMPONENT=N: the component's first N attempts fail (repeatable).") var failures: [String] = []
+    @Option(name: .customLong("max-attempts"), help: "Attempts per message before the dead-letter subject.") var maxAttempts = 3
+    @Option(name: .customLong("backoff-ms"), help: "Base of the exponential backoff between attempts.") var backoffMs = 20
+    @Option(name: .customLong("latency-ms"), help: "Delay before handling each message.") var latencyMs: Int?
+
+    func run() async throws {
+        let logger = CLILogging.logger("greentic.runner-sim")
+        var options = RunnerSimulator.Options(natsURL: nats, packsRoot: URL(fileURLWithPath: packs))
+        options.env = env
+        options.effectLog = effectLog.map { URL(fileURLWithPath: $0) }
+        options.maxAttempts = max(1, maxAttempts)
+        options.backoffBase = .milliseconds(backoffMs)
+        options.latency = latencyMs.map { .milliseconds($0) }
+        for failure in failures {
+            let parts = failure.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let n = Int(parts[1]), n >= 0 else { throw ValidationError("--fail takes COMPONENT=N, got '\(failure)'") }
+            options.failures[String(parts[0])] = n
+        }
+        let sim: RunnerSimulator
+        do { sim = try await RunnerSimulator.start(options, logger: logger) } catch { throw CLIError(message: "\(error)") }
+        let signal = await SignalWaiter.wait(for: [SIGINT, SIGTERM])
+        let stats = sim.stats
+        logger.notice("runner-sim stopping on signal \(signal): \(stats.handled) handled, \(stats.attempts) attempts, \(stats.deadLettered) dead-lettered")
+        await sim.stop()
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import GreenticTestKit
+import GreenticTestKitTesting
+import ScenarioDSL
+import Simulators
+import TestSupport
+import Testing
+
+@Suite("Runner simulator on NATS, driven by the DSL", .tags(.simulators, .nats))
+struct RunnerSimTests {
+    func startSim(_ env: TestEnv, arguments: [String] = []) async throws -> URL {
+        let log = env.directory.artifacts.appendingPathComponent("effects.jsonl")
+        try await env.start(ServiceSpec(
+            name: "runner-sim", executable: GreenticBinaries.integrationCLI(),
+            arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path,
+                        "--effect-log", log.path, "--backoff-ms", "10"] + arguments,
+            readiness: .logLine("runner-sim ready")))
+        return log
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func repoAssistantRebuildAndBuildStatus() async throws {
+        let env = try TestEnv.required()
+        let log = try await startSim(env)
+        let message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json")
+        let event = try Fixture(root: Paths.fixtures).json("inputs/build_status_event.json")
+        try await env.run(Scenario("repo assistant rebuild") {
+            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1) {
+                $0.json("text", equals: "Rebuild of my-service requested.").header("Greentic-Tenant", equals: "acme")
+                    .header("Greentic-Correlation-Id", equals: "corr-2201")
+            }
+            Expect(subject: "greentic.repo.build.request", count: 1) { $0.json("payload.repo", equals: "my-service") }
+            ExpectNone(subject: "dlq.>", within: .milliseconds(200))
+            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: message)
+        })
+        try await env.run(Scenario("build status notification") {
+            Expect(subject: "greentic.messaging.egress.dev.acme.default.webchat", count: 1) {
+                $0.json("channel", equals: "build-notifications").json("text", equals: "Build of my-service failed at commit 9f3c2e1.")
+            }
+            Publish(subject: "greentic.repo.build.status", json: event)
+        })
+        let lines = try String(contentsOf: log, encoding: .utf8)
+        #expect(EffectLogValidator.validate(lines) == [])
+        #expect(lines.split(separator: "\n").count == 4, "session_start + state_write for each of two sessions")
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func retriesThenDeadLetters() async throws {
+        let env = try TestEnv.required()
+        _ = try await startSim(env, arguments: ["--fail", "demo.worker.repo_assistant=2", "--max-attempts", "3"])
+        var message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json").objectValue!
+        message["text"] = "status of my-service"
+        try await env.run(Scenario("two failures, then success") {
+            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1, within: .seconds(3))
+            ExpectNone(subject: "dlq.acme.ingress", within: .milliseconds(100))
+            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+        })
+        let sim = try #require(env.services.first { $0.name == "runner-sim" })
+        await env.stop(sim)
+        _ = try await startSim(env, arguments: ["--fail", "demo.worker.repo_assistant=10", "--max-attempts", "3"])
+        try await env.run(Scenario("beyond the bound") {
+            Expect(subject: "dlq.acme.ingress", count: 1, within: .seconds(3)) {
+                $0.json("retries", equals: 3).json("error.message", contains: "injected failure").json("envelope.id", equals: "msg-7f3a")
+            }
+            ExpectNone(subject: "greentic.messaging.egress.>", within: .milliseconds(200))
+            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+        })
+    }
+}
