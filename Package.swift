@@ -67,6 +67,7 @@ let package = Package(
                 "ScenarioDSL",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .target(

@@ -23,6 +23,7 @@ struct RunnerSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-attempts"), help: "Attempts per message before the dead-letter subject.") var maxAttempts = 3
     @Option(name: .customLong("backoff-ms"), help: "Base of the exponential backoff between attempts.") var backoffMs = 20
     @Option(name: .customLong("latency-ms"), help: "Delay before handling each message.") var latencyMs: Int?
+    @Option(help: "HTTP listen address IP:port for /healthz, /runner/activity, /runner/reload (port 0 picks one).") var listen: String?
 
     func run() async throws {
         let logger = CLILogging.logger("greentic.runner-sim")
@@ -39,7 +40,21 @@ struct RunnerSimCommand: AsyncParsableCommand {
         }
         let sim: RunnerSimulator
         do { sim = try await RunnerSimulator.start(options, logger: logger) } catch { throw CLIError(message: "\(error)") }
+        var http: Task<Void, any Error>?
+        if let listen {
+            guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+                throw ValidationError("--listen takes IP:port, got '\(listen)'")
+            }
+            let host = String(listen[..<colon])
+            http = Task {
+                try await RunnerSimulatorHTTP.serve(sim, host: host, port: port, logger: logger) { bound in
+                    logger.notice("runner-sim http listening on http://\(host):\(bound)")
+                }
+            }
+        }
         let signal = await SignalWaiter.wait(for: [SIGINT, SIGTERM])
+        http?.cancel()
+        _ = try? await http?.value
         let stats = sim.stats
         logger.notice("runner-sim stopping on signal \(signal): \(stats.handled) handled, \(stats.attempts) attempts, \(stats.deadLettered) dead-lettered")
         await sim.stop()

@@ -39,15 +39,15 @@ public final class RunnerSimulator: Sendable {
     }
 
     public let options: Options
-    public let flows: [FlowDocument]
     public let effectLog: EffectLog
+    private let loadedFlows: Mutex<[FlowDocument]>
     let nats: NATSClient
     let logger: Logger
     private let state: Mutex<(failures: [String: Int], stats: Stats, tasks: [Task<Void, Never>])>
 
     private init(options: Options, flows: [FlowDocument], nats: NATSClient, logger: Logger) {
         self.options = options
-        self.flows = flows
+        self.loadedFlows = Mutex(flows)
         self.nats = nats
         self.logger = logger
         self.effectLog = EffectLog(url: options.effectLog)
@@ -87,6 +87,17 @@ public final class RunnerSimulator: Sendable {
 
     public var stats: Stats { state.withLock { $0.stats } }
 
+    /// The flows in use (replaced by `reloadFlows()`).
+    public var currentFlows: [FlowDocument] { loadedFlows.withLock { $0 } }
+
+    /// Reloads the flows from the packs root; the previous ones stay on error.
+    @discardableResult
+    public func reloadFlows() throws -> Int {
+        let fresh = try Self.loadFlows(packsRoot: options.packsRoot)
+        loadedFlows.withLock { $0 = fresh }
+        return fresh.count
+    }
+
     /// Makes the next `count` attempts of a component fail (a fault knob).
     public func failNext(_ component: String, times count: Int) {
         state.withLock { $0.failures[component] = count }
@@ -99,6 +110,50 @@ public final class RunnerSimulator: Sendable {
     }
 
     enum Input { case message, event }
+
+    /// All attempts failed.
+    struct ExhaustedAttempts: Error {
+        var attempts: Int
+        var lastError: String
+    }
+
+    /// Runs a flow with retries (exponential backoff with jitter), publishes its replies and
+    /// events, and records the effect log. Throws `ExhaustedAttempts` when every attempt failed.
+    func execute(_ flow: FlowDocument, input envelope: JSONValue, scope: FlowEngine.Scope, correlation: String) async throws -> FlowEngine.Trace {
+        var attempt = 0
+        var lastError = ""
+        while attempt < options.maxAttempts {
+            attempt += 1
+            state.withLock { $0.stats.attempts += 1 }
+            do {
+                let trace = try FlowEngine().run(flow, input: envelope, scope: scope) { [self] component in
+                    state.withLock { s -> String? in
+                        guard let left = s.failures[component], left > 0 else { return nil }
+                        s.failures[component] = left - 1
+                        return "injected failure (\(left - 1) more to come)"
+                    }
+                }
+                let headers: NATSHeaders = ["Greentic-Correlation-Id": correlation, "Greentic-Tenant": scope.tenant]
+                for effect in trace.effects where effect.kind != .plan {
+                    try? await nats.publish(effect.subject, json: effect.payload, headers: headers)
+                }
+                let session = envelope["session_id"]?.stringValue ?? envelope["id"]?.stringValue ?? correlation
+                effectLog.record(tenant: scope.tenant, session: session,
+                                 trace: EffectLog.traceID(from: envelope.value(atPath: "tenant.trace_id")?.stringValue), payload: envelope)
+                state.withLock { $0.stats.handled += 1 }
+                return trace
+            } catch {
+                lastError = "\(error)"
+                logger.info("attempt \(attempt) of \(flow.id) failed: \(error)")
+                if attempt < options.maxAttempts {
+                    let base = options.backoffBase * (1 << (attempt - 1))
+                    let jitter = Duration.microseconds(Int64.random(in: 0...Int64(base.components.attoseconds / 4_000_000_000_000 + 1)))
+                    try? await Task.sleep(for: base + jitter)
+                }
+            }
+        }
+        throw ExhaustedAttempts(attempts: attempt, lastError: lastError)
+    }
 
     private func pump(_ sub: NATSSubscription, kind: Input) -> Task<Void, Never> {
         Task { [self] in
@@ -122,49 +177,29 @@ public final class RunnerSimulator: Sendable {
             let tokens = message.subject.split(separator: ".").map(String.init)
             guard tokens.count == 7 else { return }
             scope = FlowEngine.Scope(env: tokens[3], tenant: tokens[4], team: tokens[5], platform: tokens[6])
-            flow = flows.first { $0.type == "messaging" }
+            flow = currentFlows.first { $0.type == "messaging" }
             stage = "ingress"
         case .event:
             let tenant = envelope.value(atPath: "tenant.tenant_id")?.stringValue ?? envelope.value(atPath: "tenant.tenant")?.stringValue ?? "unknown"
             scope = FlowEngine.Scope(env: options.env, tenant: tenant, team: envelope.value(atPath: "tenant.team_id")?.stringValue)
-            flow = flows.first { f in f.nodes.contains { $0.operatorName == "events.source" && $0.setting("topic") == message.subject } }
+            flow = currentFlows.first { f in f.nodes.contains { $0.operatorName == "events.source" && $0.setting("topic") == message.subject } }
             stage = "events"
         }
         guard let flow else { return }
+        var attemptsMade = 0
+        var lastError = ""
         let correlation = message.headers?["Greentic-Correlation-Id"] ?? envelope["correlation_id"]?.stringValue
             ?? envelope.value(atPath: "tenant.correlation_id")?.stringValue ?? envelope["id"]?.stringValue ?? "none"
-        var attempt = 0
-        var lastError = ""
-        while attempt < options.maxAttempts {
-            attempt += 1
-            state.withLock { $0.stats.attempts += 1 }
-            do {
-                let trace = try FlowEngine().run(flow, input: envelope, scope: scope) { [self] component in
-                    state.withLock { s -> String? in
-                        guard let left = s.failures[component], left > 0 else { return nil }
-                        s.failures[component] = left - 1
-                        return "injected failure (\(left - 1) more to come)"
-                    }
-                }
-                let headers: NATSHeaders = ["Greentic-Correlation-Id": correlation, "Greentic-Tenant": scope.tenant]
-                for effect in trace.effects where effect.kind != .plan {
-                    try? await nats.publish(effect.subject, json: effect.payload, headers: headers)
-                }
-                let session = envelope["session_id"]?.stringValue ?? envelope["id"]?.stringValue ?? correlation
-                effectLog.record(tenant: scope.tenant, session: session,
-                                 trace: EffectLog.traceID(from: envelope.value(atPath: "tenant.trace_id")?.stringValue), payload: envelope)
-                state.withLock { $0.stats.handled += 1 }
-                return
-            } catch {
-                lastError = "\(error)"
-                logger.info("attempt \(attempt) of \(flow.id) failed: \(error)")
-                if attempt < options.maxAttempts {
-                    let base = options.backoffBase * (1 << (attempt - 1))
-                    let jitter = Duration.microseconds(Int64.random(in: 0...Int64(base.components.attoseconds / 4_000_000_000_000 + 1)))
-                    try? await Task.sleep(for: base + jitter)
-                }
-            }
+        do {
+            _ = try await execute(flow, input: envelope, scope: scope, correlation: correlation)
+            return
+        } catch let failure as ExhaustedAttempts {
+            attemptsMade = failure.attempts
+            lastError = failure.lastError
+        } catch {
+            lastError = "\(error)"
         }
+        let attempt = attemptsMade
         let record: JSONValue = [
             "tenant": .string(scope.tenant), "stage": .string(stage), "platform": .string(scope.platform),
             "msg_id": envelope["id"] ?? .null, "retries": .number(Double(attempt)),

@@ -67,3 +67,40 @@ struct RunnerSimTests {
         })
     }
 }
+
+@Suite("Fixture server bridged to the runner simulator", .tags(.simulators, .server))
+struct RunnerSimBridgeTests {
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func emitAndResumeRunRealFlows() async throws {
+        let env = try TestEnv.required()
+        let sim = try await env.start(ServiceSpec(
+            name: "runner-sim", executable: GreenticBinaries.integrationCLI(),
+            arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path,
+                        "--listen", "127.0.0.1:0"],
+            readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
+                             .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
+        let runnerURL = "http://127.0.0.1:\(sim.capture("port")!)"
+        let server = try await ServerHarness.start(env, packs: Paths.packageRoot.appendingPathComponent("Packs"),
+                                                   environment: ["GREENTIC_RUNNER_URL": runnerURL])
+        let nats = try await NATSClient.connect(url: try env.natsURL())
+        let egress = try await nats.subscribe("greentic.messaging.egress.>")
+        try await nats.flush()
+
+        let emitted = try await server.client.post("/runner/emit", json: [
+            "flow": "repo_assistant_chat", "tenant": "acme", "user": "u1", "payload": ["text": "please rebuild billing-service", "session_id": "s-1"],
+        ])
+        #expect(emitted.status == 200, "\(emitted.text)")
+        #expect(emitted.json?.value(atPath: "result.replies") == ["Rebuild of billing-service requested."])
+        #expect(emitted.json?.value(atPath: "result.events.0.payload.repo") == "billing-service")
+        #expect(await egress.next(timeout: .seconds(2))?.subject == "greentic.messaging.egress.dev.acme.default.webchat")
+
+        _ = try await server.client.post("/sessions", json: ["tenant": "acme", "user": "u2", "flow_id": "repo_assistant_chat"])
+        let resumed = try await server.client.post("/sessions/resume", json: ["tenant": "acme", "user": "u2", "payload": ["text": "status of web-app"]])
+        #expect(resumed.json?.value(atPath: "result.replies.0") == "web-app: no failing builds known to the assistant.")
+
+        let unknown = try await server.client.post("/runner/emit", json: ["flow": "no_such_flow"])
+        #expect(unknown.status == 502 && unknown.json?.value(atPath: "error.message")?.stringValue?.contains("no flow 'no_such_flow'") == true)
+        #expect(try await server.client.post("/packs/reload").status == 200, "reload forwarded to the simulator")
+        await nats.close()
+    }
+}
