@@ -48,7 +48,8 @@ public final class ServiceProcess: Sendable {
         captures[key]
     }
 
-    func setCaptures(_ values: [String: String]) {
+    /// Adds values to `captures` (for example a port chosen before the start).
+    public func setCaptures(_ values: [String: String]) {
         state.withLock { $0.captures.merge(values) { _, new in new } }
     }
 

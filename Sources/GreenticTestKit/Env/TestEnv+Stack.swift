@@ -1,0 +1,87 @@
+import Foundation
+
+/// A booted Greentic stack: infrastructure, the runner (the real `greentic-runner` when found,
+/// else the runner simulator) and the fixture server bridged to it.
+public struct GreenticStack: Sendable {
+    public var natsURL: String
+    public var databaseURL: String?
+    public var redisURL: String?
+    public var runnerURL: String
+    public var fixtureServerURL: String
+    /// `greentic-runner` or `runner-sim`.
+    public var runnerKind: String
+    public var runnerBinary: String
+
+    public var json: JSONValue {
+        [
+            "nats_url": .string(natsURL), "database_url": databaseURL.map { .string(EnvironmentSnapshot.redactURL($0)) } ?? .null,
+            "redis_url": redisURL.map { .string($0) } ?? .null, "runner_url": .string(runnerURL),
+            "fixture_server_url": .string(fixtureServerURL), "runner": .string(runnerKind), "runner_binary": .string(runnerBinary),
+        ]
+    }
+}
+
+extension TestEnv {
+    /// Finds the real runner: `GREENTIC_BIN_DIR`, `tests/bin/<os>-<arch>/`, `.build/{debug,release}`,
+    /// then `PATH` (split on `:`).
+    public static func locateGreenticRunner(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        var dirs: [String] = []
+        if let bin = environment["GREENTIC_BIN_DIR"], !bin.isEmpty { dirs.append(bin) }
+        let cwd = FileManager.default.currentDirectoryPath
+        #if arch(arm64)
+        let arch = "aarch64"
+        #else
+        let arch = "x86_64"
+        #endif
+        dirs += ["\(cwd)/tests/bin/linux-\(arch)", "\(cwd)/.build/debug", "\(cwd)/.build/release"]
+        return try? ExecutableLocator.locate("greentic-runner", extraPaths: dirs, environment: environment)
+    }
+
+    /// Boots the stack as services of this environment (NATS must be requested; Postgres and
+    /// Redis are used when requested): the runner and the fixture server as processes with
+    /// readiness and logs. Which runner ran, its path and version go to `artifacts/stack.json`.
+    public func startStack(packsRoot: URL) async throws -> GreenticStack {
+        let nats = try natsURL()
+        let cli = GreenticBinaries.integrationCLI(environment: options.environment)
+        var runnerKind = "runner-sim"
+        var runnerBinary = cli
+        let runner: ServiceProcess
+        if let real = Self.locateGreenticRunner(environment: options.environment) {
+            runnerKind = "greentic-runner"
+            runnerBinary = real
+            let port = try await FreePort.pick()
+            runner = try await start(ServiceSpec(
+                name: "greentic-runner", executable: real,
+                arguments: ["--allow-dev", "--port", "\(port)"],
+                environment: ["NATS_URL": nats, "GREENTIC_STATE_DIR": directory.root.appendingPathComponent("runner_state").path,
+                              "GREENTIC_CACHE_DIR": directory.root.appendingPathComponent("runner_cache").path],
+                readiness: .tcp(host: "127.0.0.1", port: "\(port)")))
+            runner.setCaptures(["port": "\(port)"])
+        } else {
+            runner = try await start(ServiceSpec(
+                name: "runner-sim", executable: cli,
+                arguments: ["runner-sim", "--nats", nats, "--packs", packsRoot.path, "--listen", "127.0.0.1:0",
+                            "--effect-log", directory.artifacts.appendingPathComponent("effect_log.jsonl").path],
+                readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
+                                 .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
+        }
+        let runnerURL = "http://127.0.0.1:\(runner.capture("port") ?? "0")"
+        var serverEnv = ["GREENTIC_RUNNER_URL": runnerURL, "XDG_CONFIG_HOME": directory.artifacts.appendingPathComponent("xdg").path,
+                         "GREENTIC_STORES__SESSION__FILE_PATH": directory.artifacts.appendingPathComponent("sessions.json").path]
+        if let redis = endpoints.redisURL {
+            serverEnv["GREENTIC_STORES__SESSION__BACKEND"] = "redis"
+            serverEnv["GREENTIC_STORES__SESSION__REDIS_URL"] = redis
+        }
+        let server = try await start(.fixtureServer(arguments: ["--packs", packsRoot.path], environment: serverEnv,
+                                                    workingDirectory: directory.artifacts))
+        let version = (try? await CommandRunner.run(runnerBinary, ["--version"], timeout: .seconds(10)))?.stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+        let stack = GreenticStack(natsURL: nats, databaseURL: endpoints.databaseURL, redisURL: endpoints.redisURL, runnerURL: runnerURL,
+                                  fixtureServerURL: "http://127.0.0.1:\(server.capture("port") ?? "0")", runnerKind: runnerKind, runnerBinary: runnerBinary)
+        var info = stack.json.objectValue ?? [:]
+        info["runner_version"] = .string(version)
+        try? Data((JSONWriter.pretty(.object(info)) + "\n").utf8).write(to: directory.artifacts.appendingPathComponent("stack.json"))
+        log("stack up: runner \(runnerKind) (\(runnerBinary), \(version)) at \(runnerURL), fixture server at \(stack.fixtureServerURL)")
+        return stack
+    }
+}
