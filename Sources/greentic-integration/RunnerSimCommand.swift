@@ -23,6 +23,7 @@ struct RunnerSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-attempts"), help: "Attempts per message before the dead-letter subject.") var maxAttempts = 3
     @Option(name: .customLong("backoff-ms"), help: "Base of the exponential backoff between attempts.") var backoffMs = 20
     @Option(name: .customLong("latency-ms"), help: "Delay before handling each message.") var latencyMs: Int?
+    @Option(name: .customLong("iac-dir"), help: "Folder mounted as /iac for deploy.renderer (plan.json is written there).") var iacDir: String?
     @Option(help: "HTTP listen address IP:port for /healthz, /runner/activity, /runner/reload (port 0 picks one).") var listen: String?
 
     func run() async throws {
@@ -33,6 +34,7 @@ struct RunnerSimCommand: AsyncParsableCommand {
         options.maxAttempts = max(1, maxAttempts)
         options.backoffBase = .milliseconds(backoffMs)
         options.latency = latencyMs.map { .milliseconds($0) }
+        options.iacDirectory = iacDir.map { URL(fileURLWithPath: $0) }
         for failure in failures {
             let parts = failure.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, let n = Int(parts[1]), n >= 0 else { throw ValidationError("--fail takes COMPONENT=N, got '\(failure)'") }

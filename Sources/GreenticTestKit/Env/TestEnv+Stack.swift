@@ -39,7 +39,9 @@ extension TestEnv {
 
     /// Boots the stack as services of this environment (NATS must be requested; Postgres and
     /// Redis are used when requested): the runner and the fixture server as processes with
-    /// readiness and logs. Which runner ran, its path and version go to `artifacts/stack.json`.
+    /// readiness and logs. Which runner ran, its path and version go to `artifacts/stack.json`;
+    /// the runner simulator writes its effect log to `artifacts/effect_log.jsonl` and deployment
+    /// plans under `artifacts/iac/` (its `/iac`).
     public func startStack(packsRoot: URL) async throws -> GreenticStack {
         let nats = try natsURL()
         let cli = GreenticBinaries.integrationCLI(environment: options.environment)
@@ -61,7 +63,8 @@ extension TestEnv {
             runner = try await start(ServiceSpec(
                 name: "runner-sim", executable: cli,
                 arguments: ["runner-sim", "--nats", nats, "--packs", packsRoot.path, "--listen", "127.0.0.1:0",
-                            "--effect-log", directory.artifacts.appendingPathComponent("effect_log.jsonl").path],
+                            "--effect-log", directory.artifacts.appendingPathComponent("effect_log.jsonl").path,
+                            "--iac-dir", directory.artifacts.appendingPathComponent("iac").path],
                 readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
                                  .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
         }

@@ -24,6 +24,8 @@ public final class RunnerSimulator: Sendable {
         public var failures: [String: Int] = [:]
         /// Extra delay before each message is handled.
         public var latency: Duration?
+        /// Host folder mounted as `/iac` for `deploy.renderer` (plans are written there).
+        public var iacDirectory: URL?
 
         public init(natsURL: String, packsRoot: URL) {
             self.natsURL = natsURL
@@ -67,6 +69,30 @@ public final class RunnerSimulator: Sendable {
         sim.state.withLock { $0.tasks = pumps }
         logger.notice("runner-sim ready: \(flows.count) flow(s), listening on greentic.messaging.ingress.\(options.env).> and \(topics.sorted().joined(separator: ", "))")
         return sim
+    }
+
+    /// An engine whose deploy renderer writes the plan of the pack declaring `flow` into the
+    /// `/iac` folder (when one is configured).
+    func engine(for flow: FlowDocument) -> FlowEngine {
+        guard let iac = options.iacDirectory, let pack = Self.packDirectory(declaring: flow.id, packsRoot: options.packsRoot) else {
+            return FlowEngine()
+        }
+        return FlowEngine { tenant, environment in
+            let runtime = HostPlanRuntime(source: .inferred(packDirectory: pack.path, tenant: tenant, environment: environment))
+            return try DeployPlanComponent.run(runtime: runtime, sandbox: IacSandbox(hostRoot: iac)).path
+        }
+    }
+
+    /// The pack folder whose manifest lists a flow with this id.
+    static func packDirectory(declaring flowID: String, packsRoot: URL) -> URL? {
+        let children = ((try? FileManager.default.contentsOfDirectory(atPath: packsRoot.path)) ?? []).sorted()
+        for child in children {
+            let dir = packsRoot.appendingPathComponent(child)
+            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("pack.json").path),
+                  let manifest = try? JSONValue.parse(data) else { continue }
+            if manifest["flows"]?.arrayValue?.contains(where: { $0["id"]?.stringValue == flowID }) == true { return dir }
+        }
+        return nil
     }
 
     /// Every `.ygtc` flow declared by the packs' manifests (`flows[].file`), in pack order.
@@ -126,7 +152,7 @@ public final class RunnerSimulator: Sendable {
             attempt += 1
             state.withLock { $0.stats.attempts += 1 }
             do {
-                let trace = try FlowEngine().run(flow, input: envelope, scope: scope) { [self] component in
+                let trace = try engine(for: flow).run(flow, input: envelope, scope: scope) { [self] component in
                     state.withLock { s -> String? in
                         guard let left = s.failures[component], left > 0 else { return nil }
                         s.failures[component] = left - 1

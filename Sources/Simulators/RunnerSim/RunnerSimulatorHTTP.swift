@@ -57,6 +57,7 @@ public enum RunnerSimulatorHTTP {
                     "route": .array(trace.steps.map { .string($0.node) }),
                     "replies": .array(trace.effects.filter { $0.kind == .message }.map { $0.payload["text"] ?? .null }),
                     "events": .array(trace.effects.filter { $0.kind == .event }.map { ["topic": .string($0.subject), "payload": $0.payload["payload"] ?? .null] }),
+                    "plans": .array(trace.effects.filter { $0.kind == .plan }.map { .string($0.subject) }),
                 ])
             } catch {
                 return Self.error(.internalServerError, "flow_failed", "\(error)")
