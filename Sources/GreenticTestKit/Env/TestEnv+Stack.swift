@@ -42,8 +42,10 @@ extension TestEnv {
     /// readiness and logs. Which runner ran, its path and version go to `artifacts/stack.json`;
     /// the runner simulator writes its effect log to `artifacts/effect_log.jsonl` and deployment
     /// plans under `artifacts/iac/` (its `/iac`).
-    public func startStack(packsRoot: URL) async throws -> GreenticStack {
+    /// `runnerNATSURL` lets a test put a `FaultProxy` between the runner and NATS.
+    public func startStack(packsRoot: URL, runnerNATSURL: String? = nil) async throws -> GreenticStack {
         let nats = try natsURL()
+        let runnerNATS = runnerNATSURL ?? nats
         let cli = GreenticBinaries.integrationCLI(environment: options.environment)
         var runnerKind = "runner-sim"
         var runnerBinary = cli
@@ -55,14 +57,14 @@ extension TestEnv {
             runner = try await start(ServiceSpec(
                 name: "greentic-runner", executable: real,
                 arguments: ["--allow-dev", "--port", "\(port)"],
-                environment: ["NATS_URL": nats, "GREENTIC_STATE_DIR": directory.root.appendingPathComponent("runner_state").path,
+                environment: ["NATS_URL": runnerNATS, "GREENTIC_STATE_DIR": directory.root.appendingPathComponent("runner_state").path,
                               "GREENTIC_CACHE_DIR": directory.root.appendingPathComponent("runner_cache").path],
                 readiness: .tcp(host: "127.0.0.1", port: "\(port)")))
             runner.setCaptures(["port": "\(port)"])
         } else {
             runner = try await start(ServiceSpec(
                 name: "runner-sim", executable: cli,
-                arguments: ["runner-sim", "--nats", nats, "--packs", packsRoot.path, "--listen", "127.0.0.1:0",
+                arguments: ["runner-sim", "--nats", runnerNATS, "--packs", packsRoot.path, "--listen", "127.0.0.1:0",
                             "--effect-log", directory.artifacts.appendingPathComponent("effect_log.jsonl").path,
                             "--iac-dir", directory.artifacts.appendingPathComponent("iac").path],
                 readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
