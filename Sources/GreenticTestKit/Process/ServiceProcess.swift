@@ -14,6 +14,7 @@ public final class ServiceProcess: Sendable {
 
     private struct State {
         var exit: ExitStatus?
+        var exitedAt: ContinuousClock.Instant?
         var waiters: [CheckedContinuation<ExitStatus, Never>] = []
         var captures: [String: String] = [:]
         var stopRequested = false
@@ -31,6 +32,7 @@ public final class ServiceProcess: Sendable {
             let status = ProcessLauncher.waitForExit(pid: pid)
             let waiters = state.withLock { s -> [CheckedContinuation<ExitStatus, Never>] in
                 s.exit = status
+                s.exitedAt = .now
                 defer { s.waiters = [] }
                 return s.waiters
             }
@@ -59,6 +61,11 @@ public final class ServiceProcess: Sendable {
     }
 
     public var isRunning: Bool { exitStatus == nil }
+
+    /// When the process was seen to end (nil while it runs).
+    public var exitedAt: ContinuousClock.Instant? {
+        state.withLock { $0.exitedAt }
+    }
 
     /// Waits for the process to end.
     public func waitForExit() async -> ExitStatus {

@@ -167,7 +167,7 @@ struct ScenarioServiceTests {
     func startServiceStepRunsAServiceThatAnswers() async throws {
         let env = try TestEnv.required()
         try await env.run(Scenario("service started by the scenario") {
-            Expect(subject: "${prefix}.hello", count: 1, within: .seconds(5)) { $0.text(contains: "from python") }
+            Expect(subject: "${prefix}.hello", count: 1, within: .seconds(15)) { $0.text(contains: "from python") }
             StartService(name: "greeter", executable: "python3", arguments: ["-u", "-c", """
                 import asyncio, nats, sys
                 async def main():
