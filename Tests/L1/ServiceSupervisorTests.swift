@@ -149,3 +149,14 @@ struct RestartedServiceTests {
         #expect(ContinuousClock.now - started >= .milliseconds(300), "readiness matched the previous process's line")
     }
 }
+
+@Suite("Short-lived services", .tags(.services))
+struct ShortLivedServiceTests {
+    @Test(.testEnv(), arguments: 0..<5)
+    func aReadyLineJustBeforeExitCountsAsReady(_ run: Int) async throws {
+        let env = try TestEnv.required()
+        let process = try await env.start(ServiceSpec(name: "quick-\(run)", executable: "/bin/sh", arguments: ["-c", "echo up; exit 0"],
+                                                      readiness: .logLine("^up$")))
+        #expect(await process.waitForExit() == .exited(0))
+    }
+}

@@ -30,8 +30,13 @@ struct ReadinessChecker {
         }
         var interval = Duration.microseconds(500)
         while true {
-            try checkAlive()
             if try await holds(readiness) { return }
+            if service.exitStatus != nil {
+                // The output is complete once the process has ended: a ready line written just
+                // before a quick exit still counts.
+                if try await holds(readiness) { return }
+                try checkAlive()
+            }
             if ContinuousClock.now >= deadline { throw notReady() }
             try await Task.sleep(for: interval)
             interval = min(interval * 2, .milliseconds(25))
