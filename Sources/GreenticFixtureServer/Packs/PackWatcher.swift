@@ -65,6 +65,6 @@ public struct PackWatcher: Sendable {
             if let data = FileManager.default.contents(atPath: path) { hasher.update(data: data) }
             hasher.update(data: Data([0]))
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return HexDigest.hex(hasher.finalize())
     }
 }

@@ -187,7 +187,7 @@ public enum PackArchive {
 
     /// Lower-case hex SHA-256 of `data`.
     public static func sha256Hex(_ data: Data) -> String {
-        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        HexDigest.sha256(data)
     }
 }
 

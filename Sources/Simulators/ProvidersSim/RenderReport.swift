@@ -50,7 +50,7 @@ public struct RenderReport: Sendable, Equatable {
     public static func hash(_ transcript: [String]) -> String {
         var hasher = SHA256()
         for line in transcript { hasher.update(data: Data((line + "\n").utf8)) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return HexDigest.hex(hasher.finalize())
     }
 
     public var orderedJSON: OrderedJSON {
