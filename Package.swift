@@ -65,6 +65,8 @@ let package = Package(
             dependencies: [
                 "GreenticTestKit",
                 "ScenarioDSL",
+                "GreenticFixtureServer",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

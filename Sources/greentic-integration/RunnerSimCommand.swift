@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GreenticFixtureServer
 import GreenticTestKit
 import Simulators
 
@@ -11,7 +12,10 @@ struct RunnerSimCommand: AsyncParsableCommand {
         Executes the packs' .ygtc flows for messages on greentic.messaging.ingress.<env>.> and for
         events on the flows' source topics; replies go to the matching egress subject, events to
         their topics, failures (after --max-attempts with exponential backoff) to
-        dlq.<tenant>.<stage>. Logs "runner-sim ready" on stderr when listening; stops on SIGINT or SIGTERM.
+        dlq.<tenant>.<stage>. Every attempt goes to --attempt-log. A flow reaching session.wait stores
+        a session in --sessions (give it the fixture server's store so POST /sessions/resume continues
+        it); each turn's variables go to --state, per tenant. Logs "runner-sim ready" on stderr when
+        listening; stops on SIGINT or SIGTERM.
         """
     )
 
@@ -24,7 +28,11 @@ struct RunnerSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("backoff-ms"), help: "Base of the exponential backoff between attempts.") var backoffMs = 20
     @Option(name: .customLong("latency-ms"), help: "Delay before handling each message.") var latencyMs: Int?
     @Option(name: .customLong("iac-dir"), help: "Folder mounted as /iac for deploy.renderer (plan.json is written there).") var iacDir: String?
-    @Option(help: "HTTP listen address IP:port for /healthz, /runner/activity, /runner/reload (port 0 picks one).") var listen: String?
+    @Option(help: "HTTP listen address IP:port for /healthz, /runner/*, /webchat/activities (port 0 picks one).") var listen: String?
+    @Option(name: .customLong("attempt-log"), help: "Write every attempt (JSONL) here.") var attemptLog: String?
+    @Option(help: "Session store: memory, file:PATH (the fixture server's journal) or redis://HOST:PORT[/DB].") var sessions = "memory"
+    @Option(name: .customLong("sessions-redis-prefix"), help: "Redis hash of the sessions (the fixture server's stores.session.redis_prefix).") var sessionsRedisPrefix: String?
+    @Option(help: "State store: memory, redis://HOST:PORT[/DB] or postgres://USER@HOST:PORT/DB.") var state = "memory"
 
     func run() async throws {
         let logger = CLILogging.logger("greentic.runner-sim")
@@ -35,6 +43,23 @@ struct RunnerSimCommand: AsyncParsableCommand {
         options.backoffBase = .milliseconds(backoffMs)
         options.latency = latencyMs.map { .milliseconds($0) }
         options.iacDirectory = iacDir.map { URL(fileURLWithPath: $0) }
+        options.attemptLog = attemptLog.map { URL(fileURLWithPath: $0) }
+        do {
+            if sessions == "memory" {
+                options.sessionStore = MemorySessionStore()
+            } else if sessions.hasPrefix("file:") {
+                options.sessionStore = try FileSessionStore(path: String(sessions.dropFirst(5)))
+            } else if sessions.hasPrefix("redis://") {
+                options.sessionStore = try RedisSessionStore(url: sessions, prefix: sessionsRedisPrefix)
+            } else {
+                throw ValidationError("--sessions takes memory, file:PATH or redis://HOST:PORT, got '\(EnvironmentSnapshot.redactURL(sessions))'")
+            }
+            options.stateStore = try RunnerStateStores.make(state)
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw CLIError(message: "\(error)")
+        }
         for failure in failures {
             let parts = failure.split(separator: "=", maxSplits: 1)
             guard parts.count == 2, let n = Int(parts[1]), n >= 0 else { throw ValidationError("--fail takes COMPONENT=N, got '\(failure)'") }

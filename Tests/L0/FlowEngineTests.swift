@@ -72,4 +72,29 @@ struct FlowEngineTests {
         #expect(throws: FlowEngine.ComponentFailure.self) { try FlowEngine().run(odd, input: [:], scope: FlowEngine.Scope(tenant: "t")) }
         #expect(FlowEngine.Scope.token(" team a ") == "team-a" && FlowEngine.Scope.token("") == "unknown" && FlowEngine.Scope.token("a.b>") == "a-b-")
     }
+
+    @Test func sessionWaitPausesAndAResumeContinuesAfterIt() throws {
+        let helpdesk = try flow("integration-demos/flows/helpdesk_ticket.ygtc")
+        let scope = FlowEngine.Scope(tenant: "acme")
+        let first = try FlowEngine().run(helpdesk, input: ["text": "cannot print", "session_id": "s-9"], scope: scope)
+        #expect(first.waiting == FlowEngine.Wait(node: "ask_system", prompt: "Which system is affected by \"cannot print\"?"))
+        #expect(first.steps.map(\.node) == ["ingress_message", "ask_system"])
+        #expect(first.effects.map(\.kind) == [.message], "only the prompt")
+        #expect(first.effects[0].payload["delivery"] == "prompt")
+        #expect(first.variables["summary"] == "cannot print")
+
+        var stored = first.variables
+        stored["input"] = nil
+        let second = try FlowEngine().run(helpdesk, input: ["text": "printer-3"], scope: scope,
+                                          resume: FlowEngine.Resume(node: "ask_system", variables: stored))
+        #expect(second.waiting == nil)
+        #expect(second.steps.map(\.node) == ["open_ticket", "confirm", "done"])
+        #expect(second.effects.map(\.subject) == ["greentic.helpdesk.ticket.opened", "greentic.messaging.egress.dev.acme.default.webchat"])
+        #expect(second.effects[1].payload["text"] == "Ticket opened for printer-3: cannot print")
+        #expect(second.effects[1].payload["channel"] == "s-9", "the session id survives the wait")
+
+        #expect(throws: FlowEngine.ComponentFailure.self) {
+            try FlowEngine().run(helpdesk, input: [:], scope: scope, resume: FlowEngine.Resume(node: "nowhere", variables: [:]))
+        }
+    }
 }

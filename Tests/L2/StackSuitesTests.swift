@@ -33,7 +33,7 @@ struct StackSuitesTests {
     @Test(.requires(infra: [.nats, .redis]), .testEnv(infra: [.nats, .redis]))
     func tenantsInParallelSeeOnlyTheirOwnReplies() async throws {
         let env = try TestEnv.required()
-        _ = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
+        let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
         let tap = try await NATSClient.connect(url: try env.natsURL())
         let everything = try await tap.subscribe("greentic.messaging.egress.>")
         try await tap.flush()
@@ -63,6 +63,14 @@ struct StackSuitesTests {
         #expect(seen["greentic.messaging.egress.dev.alpha.default.webchat"]?.allSatisfy { $0.contains("alpha-api") } == true)
         #expect(seen["greentic.messaging.egress.dev.beta.default.webchat"]?.allSatisfy { $0.contains("beta-web") } == true)
         #expect(seen.values.map(\.count).reduce(0, +) == 6, "nothing crossed, nothing doubled")
+        // State is kept per tenant (Redis here): each tenant's state holds only its own sessions.
+        for tenant in ["alpha", "beta"] {
+            let state = try #require(try await HTTPTestClient(base: stack.runnerURL).get("/runner/state?tenant=\(tenant)").json)
+            #expect(state["backend"] == "redis")
+            let keys = state["entries"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? []
+            #expect(keys.count == 3 && keys.allSatisfy { $0.hasSuffix("/session/\(tenant)-s0") || $0.hasSuffix("/session/\(tenant)-s1") || $0.hasSuffix("/session/\(tenant)-s2") },
+                    "\(tenant): \(keys)")
+        }
         let log = try String(contentsOf: env.directory.artifacts.appendingPathComponent("effect_log.jsonl"), encoding: .utf8)
         #expect(EffectLogValidator.validate(log) == [])
         await tap.close()
@@ -109,5 +117,70 @@ struct StackSuitesTests {
                                                   "payload": ["payload": ["repo": "docs", "status": "published", "commit": "v1.2.0"]]], capture: "event")
             Assert("${event.result.replies.0}", equals: "Build of docs published at commit v1.2.0.")
         }, serverURL: stack.fixtureServerURL)
+    }
+
+    @Test(.requires(infra: [.nats, .postgres, .redis]), .testEnv(infra: [.nats, .postgres, .redis]))
+    func waitingFlowIsResumedThroughTheFixtureServer() async throws {
+        let env = try TestEnv.required()
+        let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
+        try await env.run(Scenario("helpdesk waits for the user, the fixture server resumes it") {
+            InOrder {
+                Expect(subject: "greentic.messaging.egress.dev.acme.default.webchat") { $0.json("delivery", equals: "prompt") }
+                Expect(subject: "greentic.helpdesk.ticket.opened")
+                Expect(subject: "greentic.messaging.egress.dev.acme.default.webchat") { $0.json("text", equals: "Ticket opened for vpn-gw-2: vpn drops") }
+            }
+            HTTP("POST", "/runner/emit", json: ["flow": "helpdesk_ticket", "tenant": "acme", "user": "u-42",
+                                                  "payload": ["text": "vpn drops", "session_id": "conv-5"]], capture: "first")
+            Assert("${first.result.status}", equals: "waiting")
+            HTTP("GET", "/sessions?tenant=acme&user=u-42", capture: "listed")
+            Assert("${listed.count}", equals: 1)
+            Assert("${listed.sessions.0.cursor.flow_id}", equals: "helpdesk_ticket")
+            Assert("${listed.sessions.0.cursor.node_id}", equals: "ask_system")
+            HTTP("POST", "/sessions/resume", json: ["tenant": "acme", "user": "u-42", "payload": ["text": "vpn-gw-2"]], capture: "resumed")
+            Assert("${resumed.result.status}", equals: "ok")
+            Assert("${resumed.result.replies.0}", equals: "Ticket opened for vpn-gw-2: vpn drops")
+            HTTP("GET", "/sessions?tenant=acme&user=u-42", capture: "after")
+            Assert("${after.count}", equals: 0)
+        }, serverURL: stack.fixtureServerURL)
+        // The runner kept the turn's state in Postgres, under the tenant.
+        let rows = try await PostgresConnection.run(url: try env.databaseURL(), sql:
+            "SELECT tenant, key, value->>'waiting_at' FROM greentic_state WHERE key LIKE '%/helpdesk_ticket/%' ORDER BY key")
+        #expect(rows.map { $0.compactMap { $0 } } == [["acme", "pack/integration-demos/flow/helpdesk_ticket/session/conv-5"]], "\(rows)")
+    }
+
+    @Test(.requires(infra: [.nats, .redis]), .testEnv(infra: [.nats, .redis]))
+    func failingComponentIsRetriedWithBackoffThenDeadLettered() async throws {
+        let env = try TestEnv.required()
+        let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
+        let runner = HTTPTestClient(base: stack.runnerURL)
+        var message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json").objectValue!
+        message["text"] = "status of ledger"
+        #expect(try await runner.post("/runner/faults", json: ["fail": ["demo.worker.repo_assistant": 2]]).status == 200)
+        try await env.run(Scenario("two failures, then success") {
+            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1, within: .seconds(5)) {
+                $0.json("text", equals: "ledger: no failing builds known to the assistant.")
+            }
+            ExpectNone(subject: "dlq.>", within: .milliseconds(200))
+            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+        })
+        let attempts = env.directory.artifacts.appendingPathComponent("attempt_log.jsonl")
+        let first = try String(contentsOf: attempts, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        #expect(first.map { $0["outcome"]?.stringValue } == ["failed", "failed", "ok"])
+        let delays = first.compactMap { $0["backoff_ms"]?.doubleValue }
+        #expect(delays.count == 2 && delays[1] > delays[0], "growing delays: \(delays)")
+
+        #expect(try await runner.post("/runner/faults", json: ["fail": ["demo.worker.repo_assistant": 10]]).status == 200)
+        message["id"] = "msg-dead"
+        try await env.run(Scenario("beyond the bound: dead letter") {
+            Expect(subject: "dlq.acme.ingress", count: 1, within: .seconds(5)) {
+                $0.json("retries", equals: 3).json("envelope.id", equals: "msg-dead").json("error.stage", equals: "ingress")
+                    .header("Greentic-Tenant", equals: "acme")
+            }
+            ExpectNone(subject: "greentic.messaging.egress.>", within: .milliseconds(300))
+            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+        })
+        let all = try String(contentsOf: attempts, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        #expect(all.dropFirst(3).map { $0["outcome"]?.stringValue } == ["failed", "failed", "dead_lettered"])
+        #expect(try await HTTPTestClient(base: stack.runnerURL).get("/healthz").json?["dead_lettered"] == 1)
     }
 }

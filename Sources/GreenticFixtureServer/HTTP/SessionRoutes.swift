@@ -56,14 +56,19 @@ struct SessionRoutes {
             guard let flow = session.flowID else {
                 throw APIError.badRequest("session_without_flow", "session \(session.key) has no flow_id to resume")
             }
-            let activity = RunnerActivity(flow: flow, tenant: session.tenant, team: session.team, user: user, payload: body["payload"] ?? .null)
+            let activity = RunnerActivity(flow: flow, tenant: session.tenant, team: session.team, user: user, payload: body["payload"] ?? .null,
+                                          session: ["key": .string(session.key), "node_id": session.nodeID.map { .string($0) } ?? .null,
+                                                    "context": session.context])
             let event: RunnerEvent
             do {
                 event = try await state.runActivity(activity)
             } catch let error as RunnerBridgeError {
                 throw APIError(.badGateway, "runner_error", "\(error) (the session is kept)")
             }
-            _ = try await storeCall { try await state.store.remove(tenant: session.tenant, key: session.key) }
+            // A flow that waits again keeps its session (the runner stored the new cursor).
+            if event.result["status"]?.stringValue != "waiting" {
+                _ = try await storeCall { try await state.store.remove(tenant: session.tenant, key: session.key) }
+            }
             return JSONResponse.make(event.orderedJSON)
         }
     }

@@ -25,6 +25,12 @@ extension TestEnv {
     /// Finds the real runner: `GREENTIC_BIN_DIR`, `tests/bin/<os>-<arch>/`, `.build/{debug,release}`,
     /// then `PATH` (split on `:`).
     public static func locateGreenticRunner(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        locateGreenticBinary("greentic-runner", environment: environment)
+    }
+
+    /// Finds a Greentic binary (`greentic-runner`, `greentic-deployer`, `greentic-store`) in the
+    /// places `locateGreenticRunner` searches.
+    public static func locateGreenticBinary(_ name: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         var dirs: [String] = []
         if let bin = environment["GREENTIC_BIN_DIR"], !bin.isEmpty { dirs.append(bin) }
         let cwd = FileManager.default.currentDirectoryPath
@@ -34,14 +40,19 @@ extension TestEnv {
         let arch = "x86_64"
         #endif
         dirs += ["\(cwd)/tests/bin/linux-\(arch)", "\(cwd)/.build/debug", "\(cwd)/.build/release"]
-        return try? ExecutableLocator.locate("greentic-runner", extraPaths: dirs, environment: environment)
+        return try? ExecutableLocator.locate(name, extraPaths: dirs, environment: environment)
     }
 
     /// Boots the stack as services of this environment (NATS must be requested; Postgres and
     /// Redis are used when requested): the runner and the fixture server as processes with
     /// readiness and logs. Which runner ran, its path and version go to `artifacts/stack.json`;
-    /// the runner simulator writes its effect log to `artifacts/effect_log.jsonl` and deployment
-    /// plans under `artifacts/iac/` (its `/iac`).
+    /// the runner simulator writes its effect log to `artifacts/effect_log.jsonl`, every attempt
+    /// to `artifacts/attempt_log.jsonl` and deployment plans under `artifacts/iac/` (its `/iac`).
+    /// Sessions are shared by the runner and the fixture server (Redis when requested, else the
+    /// fixture server's session file), so a flow that waits is resumed through the fixture
+    /// server; flow state goes to Postgres, else Redis, else the runner's memory.
+    /// `greentic-deployer` and `greentic-store`, when found, are handed to the real runner as
+    /// `GREENTIC_DEPLOYER_BIN` / `GREENTIC_STORE_BIN` and listed in `stack.json`.
     /// `runnerNATSURL` lets a test put a `FaultProxy` between the runner and NATS.
     public func startStack(packsRoot: URL, runnerNATSURL: String? = nil) async throws -> GreenticStack {
         let nats = try natsURL()
@@ -50,15 +61,25 @@ extension TestEnv {
         var runnerKind = "runner-sim"
         var runnerBinary = cli
         let runner: ServiceProcess
+        let sessionFile = directory.artifacts.appendingPathComponent("sessions.json").path
+        let companions = ["greentic-deployer", "greentic-store"].map { ($0, Self.locateGreenticBinary($0, environment: options.environment)) }
         if let real = Self.locateGreenticRunner(environment: options.environment) {
             runnerKind = "greentic-runner"
             runnerBinary = real
             let port = try await FreePort.pick()
+            var environment = ["NATS_URL": runnerNATS, "GREENTIC_STATE_DIR": directory.root.appendingPathComponent("runner_state").path,
+                               "GREENTIC_CACHE_DIR": directory.root.appendingPathComponent("runner_cache").path]
+            if let redis = endpoints.redisURL {
+                environment["GREENTIC_RUNNER_SESSION_BACKEND"] = "redis"
+                environment["GREENTIC_RUNNER_STATE_BACKEND"] = "redis"
+                environment["GREENTIC_RUNNER_REDIS_URL"] = redis
+            }
+            for (name, path) in companions {
+                if let path { environment["GREENTIC_\(name.dropFirst("greentic-".count).uppercased())_BIN"] = path }
+            }
             runner = try await start(ServiceSpec(
                 name: "greentic-runner", executable: real,
-                arguments: ["--allow-dev", "--port", "\(port)"],
-                environment: ["NATS_URL": runnerNATS, "GREENTIC_STATE_DIR": directory.root.appendingPathComponent("runner_state").path,
-                              "GREENTIC_CACHE_DIR": directory.root.appendingPathComponent("runner_cache").path],
+                arguments: ["--allow-dev", "--port", "\(port)"], environment: environment,
                 readiness: .tcp(host: "127.0.0.1", port: "\(port)")))
             runner.setCaptures(["port": "\(port)"])
         } else {
@@ -66,13 +87,16 @@ extension TestEnv {
                 name: "runner-sim", executable: cli,
                 arguments: ["runner-sim", "--nats", runnerNATS, "--packs", packsRoot.path, "--listen", "127.0.0.1:0",
                             "--effect-log", directory.artifacts.appendingPathComponent("effect_log.jsonl").path,
-                            "--iac-dir", directory.artifacts.appendingPathComponent("iac").path],
+                            "--attempt-log", directory.artifacts.appendingPathComponent("attempt_log.jsonl").path,
+                            "--iac-dir", directory.artifacts.appendingPathComponent("iac").path,
+                            "--sessions", endpoints.redisURL ?? "file:\(sessionFile)",
+                            "--state", endpoints.databaseURL ?? endpoints.redisURL ?? "memory"],
                 readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
                                  .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
         }
         let runnerURL = "http://127.0.0.1:\(runner.capture("port") ?? "0")"
         var serverEnv = ["GREENTIC_RUNNER_URL": runnerURL, "XDG_CONFIG_HOME": directory.artifacts.appendingPathComponent("xdg").path,
-                         "GREENTIC_STORES__SESSION__FILE_PATH": directory.artifacts.appendingPathComponent("sessions.json").path]
+                         "GREENTIC_STORES__SESSION__FILE_PATH": sessionFile]
         if let redis = endpoints.redisURL {
             serverEnv["GREENTIC_STORES__SESSION__BACKEND"] = "redis"
             serverEnv["GREENTIC_STORES__SESSION__REDIS_URL"] = redis
@@ -85,6 +109,11 @@ extension TestEnv {
                                   fixtureServerURL: "http://127.0.0.1:\(server.capture("port") ?? "0")", runnerKind: runnerKind, runnerBinary: runnerBinary)
         var info = stack.json.objectValue ?? [:]
         info["runner_version"] = .string(version)
+        for (name, path) in companions {
+            var version: JSONValue = .null
+            if let path { version = (try? await CommandRunner.run(path, ["--version"], timeout: .seconds(10))).map { .string($0.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .null }
+            info[name.replacingOccurrences(of: "-", with: "_")] = path.map { ["path": .string($0), "version": version] } ?? "not found"
+        }
         try? Data((JSONWriter.pretty(.object(info)) + "\n").utf8).write(to: directory.artifacts.appendingPathComponent("stack.json"))
         log("stack up: runner \(runnerKind) (\(runnerBinary), \(version)) at \(runnerURL), fixture server at \(stack.fixtureServerURL)")
         return stack

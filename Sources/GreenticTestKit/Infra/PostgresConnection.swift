@@ -56,6 +56,12 @@ public final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Quotes a string literal for SQL (standard-conforming strings: `'` doubled; NUL refused).
+    public static func quoteLiteral(_ value: String) throws -> String {
+        guard !value.contains("\u{0}") else { throw PostgresError.query(sql: "", message: "a NUL character cannot be stored in a text value") }
+        return "'" + value.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
     /// Quotes an identifier for SQL.
     public static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""

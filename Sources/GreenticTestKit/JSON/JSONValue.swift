@@ -71,6 +71,12 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The number when it is a whole number that fits an `Int`.
+    public var intValue: Int? {
+        guard case .number(let n) = self, n.rounded() == n, abs(n) < 9e15 else { return nil }
+        return Int(n)
+    }
+
     public var boolValue: Bool? {
         if case .bool(let b) = self { return b }
         return nil

@@ -6,15 +6,12 @@ import Synchronization
 /// sequence starts at 1; every processed message is one trace (32 lower-hex id) with exactly
 /// one `state_write`.
 public final class EffectLog: Sendable {
-    public let url: URL?
+    public let file: JSONLinesFile
+    public var url: URL? { file.url }
     private let state = Mutex<(sequences: [String: Int], lines: [String])>(([:], []))
 
     public init(url: URL?) {
-        self.url = url
-        if let url {
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        }
+        file = JSONLinesFile(url: url)
     }
 
     /// Records `session_start` (first time a session is seen), then the trace's `state_write`.
@@ -33,11 +30,7 @@ public final class EffectLog: Sendable {
             s.lines += out
             return out.map { $0 + "\n" }.joined()
         }
-        if let url, let handle = try? FileHandle(forWritingTo: url) {
-            handle.seekToEndOfFile()
-            handle.write(Data(text.utf8))
-            try? handle.close()
-        }
+        file.append(text)
     }
 
     public var lines: [String] { state.withLock { $0.lines } }

@@ -2,7 +2,8 @@ import Foundation
 import GreenticTestKit
 
 /// Executes a `.ygtc` flow node by node, following `routing`, with deterministic built-in
-/// components for the operators the project's packs use. It only computes: what to publish,
+/// components for the operators the project's packs use, and the runner built-in `session.wait`
+/// (the flow pauses; a resume continues after it). It only computes: what to publish,
 /// which route each node took, and where a flow waits. Transports (NATS, HTTP) live elsewhere.
 public struct FlowEngine: Sendable {
     /// Where a message or event goes.
@@ -28,12 +29,37 @@ public struct FlowEngine: Sendable {
         public var route: String?
     }
 
+    /// Where a flow paused for user input (a `session.wait` node).
+    public struct Wait: Sendable, Equatable {
+        /// The waiting node; a resume continues with the node its `default` route names.
+        public var node: String
+        public var prompt: String?
+
+        public init(node: String, prompt: String?) {
+            self.node = node
+            self.prompt = prompt
+        }
+    }
+
+    /// A paused flow to continue: the waiting node and the variables it stored.
+    public struct Resume: Sendable, Equatable {
+        public var node: String
+        public var variables: [String: JSONValue]
+
+        public init(node: String, variables: [String: JSONValue]) {
+            self.node = node
+            self.variables = variables
+        }
+    }
+
     /// The outcome of a flow run.
     public struct Trace: Sendable, Equatable {
         public var steps: [Step] = []
         public var effects: [Effect] = []
         /// Variables at the end (`text`, `reply`, `repo`, …), for sessions and assertions.
         public var variables: [String: JSONValue] = [:]
+        /// Set when the flow stopped at a `session.wait` node.
+        public var waiting: Wait?
     }
 
     /// The tenant scope a flow runs in (subjects are built from it).
@@ -83,20 +109,48 @@ public struct FlowEngine: Sendable {
         self.planWriter = planWriter
     }
 
-    /// Runs `flow` for an input envelope (a ChannelMessageEnvelope or an EventEnvelope).
-    public func run(_ flow: FlowDocument, input: JSONValue, scope: Scope,
+    /// Runs `flow` for an input envelope (a ChannelMessageEnvelope or an EventEnvelope), from its
+    /// entry node, or, with `resume`, from the node after the one it waited at, with the stored
+    /// variables and the new input's text.
+    public func run(_ flow: FlowDocument, input: JSONValue, scope: Scope, resume: Resume? = nil,
                     failing: (@Sendable (String) -> String?)? = nil) throws -> Trace {
         var trace = Trace()
-        var vars: [String: JSONValue] = ["input": input, "tenant": .string(scope.tenant), "env": .string(scope.env)]
+        var vars: [String: JSONValue] = resume?.variables ?? [:]
+        vars["input"] = input
+        vars["tenant"] = .string(scope.tenant)
+        vars["env"] = .string(scope.env)
         if let text = input["text"]?.stringValue { vars["text"] = .string(text) }
         if let session = input["session_id"]?.stringValue { vars["session_id"] = .string(session) }
         if let payload = input["payload"] { vars["payload"] = payload }
-        guard var node = flow.nodes.first(where: { ["messaging.ingress", "events.source"].contains($0.operatorName) }) ?? flow.nodes.first else {
+        var start: FlowNode?
+        if let resume {
+            guard let waited = flow.node(resume.node) else {
+                throw ComponentFailure(node: resume.node, component: "session.wait", message: "flow \(flow.id) has no node '\(resume.node)' to resume at")
+            }
+            start = waited.next().flatMap { flow.node($0) }
+        } else {
+            start = flow.nodes.first(where: { ["messaging.ingress", "events.source"].contains($0.operatorName) }) ?? flow.nodes.first
+        }
+        guard var node = start else {
+            trace.variables = vars
             return trace
         }
         for _ in 0..<maxSteps {
             if let component = node.setting("component") ?? Optional(node.operatorName), let message = failing?(component) {
                 throw ComponentFailure(node: node.id, component: component, message: message)
+            }
+            if node.operatorName == "session.wait" {
+                let prompt = node.setting("prompt").map { render($0, vars) }
+                if let name = node.setting("store_text_as") { vars[name] = vars["text"] ?? .null }
+                if let prompt {
+                    trace.effects.append(Effect(kind: .message, subject: scope.egressSubject, payload: [
+                        "channel": .string(render(node.setting("channel") ?? scope.platform, vars)), "tenant": .string(scope.tenant),
+                        "team": .string(scope.team), "session_id": vars["session_id"] ?? .null, "text": .string(prompt), "delivery": "prompt",
+                    ]))
+                }
+                trace.steps.append(Step(node: node.id, operatorName: node.operatorName, route: nil))
+                trace.waiting = Wait(node: node.id, prompt: prompt)
+                break
             }
             let route = try step(node, vars: &vars, trace: &trace, scope: scope)
             trace.steps.append(Step(node: node.id, operatorName: node.operatorName, route: route))
@@ -146,7 +200,8 @@ public struct FlowEngine: Sendable {
             let channel = render(node.setting("channel") ?? scope.platform, vars)
             trace.effects.append(Effect(kind: .message, subject: scope.egressSubject, payload: [
                 "channel": .string(channel), "tenant": .string(scope.tenant), "team": .string(scope.team),
-                "session_id": vars["session_id"] ?? .null, "text": vars["reply"] ?? vars["text"] ?? .null,
+                "session_id": vars["session_id"] ?? .null,
+                "text": node.setting("text").map { .string(render($0, vars)) } ?? vars["reply"] ?? vars["text"] ?? .null,
                 "delivery": node.config["delivery"] ?? .null,
             ]))
             return "default"

@@ -1,4 +1,5 @@
 import Foundation
+import GreenticFixtureServer
 import GreenticTestKit
 import Logging
 import ScenarioDSL
@@ -9,8 +10,11 @@ import Synchronization
 /// `events.source` nodes, runs the matching flow with `FlowEngine`, and publishes replies on the
 /// egress subject and events on their topics, with `Greentic-Correlation-Id` and
 /// `Greentic-Tenant` headers. A failing component is retried with exponential backoff and
-/// jitter up to `maxAttempts`; then the message goes to `dlq.{tenant}.{stage}`. Every handled
-/// message is written to the effect log.
+/// jitter up to `maxAttempts` (each attempt in the attempt log); then the message goes to
+/// `dlq.{tenant}.{stage}`. Every handled message is written to the effect log and its variables
+/// to the state store (per tenant). A flow that reaches `session.wait` stores a session in the
+/// session store (the fixture server's store, shared); the user's next message, or a resume
+/// through the fixture server, continues it.
 public final class RunnerSimulator: Sendable {
     /// How the simulator runs.
     public struct Options: Sendable {
@@ -26,6 +30,12 @@ public final class RunnerSimulator: Sendable {
         public var latency: Duration?
         /// Host folder mounted as `/iac` for `deploy.renderer` (plans are written there).
         public var iacDirectory: URL?
+        /// Every attempt, as JSON lines (see `AttemptLog`).
+        public var attemptLog: URL?
+        /// Where waiting flows are stored (share it with the fixture server to resume there).
+        public var sessionStore: any SessionStore = MemorySessionStore()
+        /// Where flow variables are kept per tenant.
+        public var stateStore: any RunnerStateStore = MemoryRunnerStateStore()
 
         public init(natsURL: String, packsRoot: URL) {
             self.natsURL = natsURL
@@ -38,36 +48,43 @@ public final class RunnerSimulator: Sendable {
         public var handled = 0
         public var attempts = 0
         public var deadLettered = 0
+        public var waiting = 0
+        public var resumed = 0
     }
 
     public let options: Options
     public let effectLog: EffectLog
-    private let loadedFlows: Mutex<[FlowDocument]>
+    public let attemptLog: AttemptLog
+    /// The flows in use and the pack declaring each flow id.
+    private let loadedFlows: Mutex<(flows: [FlowDocument], packs: [String: String])>
     let nats: NATSClient
     let logger: Logger
-    private let state: Mutex<(failures: [String: Int], stats: Stats, tasks: [Task<Void, Never>])>
+    private let state: Mutex<(failures: [String: Int], latency: Duration?, stats: Stats, tasks: [Task<Void, Never>])>
+    private let seen = Mutex<(ids: Set<String>, order: [String])>(([], []))
 
-    private init(options: Options, flows: [FlowDocument], nats: NATSClient, logger: Logger) {
+    private init(options: Options, flows: (flows: [FlowDocument], packs: [String: String]), nats: NATSClient, logger: Logger) {
         self.options = options
         self.loadedFlows = Mutex(flows)
         self.nats = nats
         self.logger = logger
         self.effectLog = EffectLog(url: options.effectLog)
-        self.state = Mutex((options.failures, Stats(), []))
+        self.attemptLog = AttemptLog(url: options.attemptLog)
+        self.state = Mutex((options.failures, options.latency, Stats(), []))
     }
 
     /// Loads the flows under the packs root, connects and subscribes.
     public static func start(_ options: Options, logger: Logger = Logger(label: "greentic.runner-sim")) async throws -> RunnerSimulator {
-        let flows = try loadFlows(packsRoot: options.packsRoot)
+        let catalog = try loadCatalog(packsRoot: options.packsRoot)
+        let flows = catalog.flows
         let nats = try await NATSClient.connect(url: options.natsURL, name: "greentic-runner-sim")
-        let sim = RunnerSimulator(options: options, flows: flows, nats: nats, logger: logger)
+        let sim = RunnerSimulator(options: options, flows: catalog, nats: nats, logger: logger)
         let ingress = try await nats.subscribe("greentic.messaging.ingress.\(FlowEngine.Scope.token(options.env)).>")
         var pumps = [sim.pump(ingress, kind: .message)]
         let topics = Set(flows.flatMap { $0.nodes.filter { $0.operatorName == "events.source" }.compactMap { $0.setting("topic") } })
         for topic in topics.sorted() { pumps.append(sim.pump(try await nats.subscribe(topic), kind: .event)) }
         try await nats.flush()
         sim.state.withLock { $0.tasks = pumps }
-        logger.notice("runner-sim ready: \(flows.count) flow(s), listening on greentic.messaging.ingress.\(options.env).> and \(topics.sorted().joined(separator: ", "))")
+        logger.notice("runner-sim ready: \(flows.count) flow(s), sessions in \(options.sessionStore.backendName), state in \(options.stateStore.backendName), listening on greentic.messaging.ingress.\(options.env).> and \(topics.sorted().joined(separator: ", "))")
         return sim
     }
 
@@ -97,31 +114,39 @@ public final class RunnerSimulator: Sendable {
 
     /// Every `.ygtc` flow declared by the packs' manifests (`flows[].file`), in pack order.
     public static func loadFlows(packsRoot: URL) throws -> [FlowDocument] {
+        try loadCatalog(packsRoot: packsRoot).flows
+    }
+
+    /// The flows and, for each flow id, the id of the pack declaring it.
+    static func loadCatalog(packsRoot: URL) throws -> (flows: [FlowDocument], packs: [String: String]) {
         let children = ((try? FileManager.default.contentsOfDirectory(atPath: packsRoot.path)) ?? []).sorted()
         var flows: [FlowDocument] = []
+        var packs: [String: String] = [:]
         for child in children {
             let dir = packsRoot.appendingPathComponent(child)
             guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("pack.json").path),
                   let manifest = try? JSONValue.parse(data) else { continue }
             for entry in manifest["flows"]?.arrayValue ?? [] {
                 guard let file = entry["file"]?.stringValue else { continue }
-                flows.append(try FlowDocument.load(path: dir.appendingPathComponent(file).standardizedFileURL.path))
+                let flow = try FlowDocument.load(path: dir.appendingPathComponent(file).standardizedFileURL.path)
+                flows.append(flow)
+                packs[flow.id] = manifest["id"]?.stringValue ?? child
             }
         }
-        return flows
+        return (flows, packs)
     }
 
     public var stats: Stats { state.withLock { $0.stats } }
 
     /// The flows in use (replaced by `reloadFlows()`).
-    public var currentFlows: [FlowDocument] { loadedFlows.withLock { $0 } }
+    public var currentFlows: [FlowDocument] { loadedFlows.withLock { $0.flows } }
 
     /// Reloads the flows from the packs root; the previous ones stay on error.
     @discardableResult
     public func reloadFlows() throws -> Int {
-        let fresh = try Self.loadFlows(packsRoot: options.packsRoot)
+        let fresh = try Self.loadCatalog(packsRoot: options.packsRoot)
         loadedFlows.withLock { $0 = fresh }
-        return fresh.count
+        return fresh.flows.count
     }
 
     /// Makes the next `count` attempts of a component fail (a fault knob).
@@ -129,10 +154,19 @@ public final class RunnerSimulator: Sendable {
         state.withLock { $0.failures[component] = count }
     }
 
+    /// Adds a delay before each message is handled (nil removes it; a fault knob).
+    public func setLatency(_ latency: Duration?) {
+        state.withLock { $0.latency = latency }
+    }
+
+    /// The pending injected failures per component.
+    public var pendingFailures: [String: Int] { state.withLock { $0.failures.filter { $0.value > 0 } } }
+
     public func stop() async {
         let tasks = state.withLock { $0.tasks }
         tasks.forEach { $0.cancel() }
         await nats.close()
+        await options.stateStore.close()
     }
 
     enum Input { case message, event }
@@ -143,42 +177,105 @@ public final class RunnerSimulator: Sendable {
         var lastError: String
     }
 
-    /// Runs a flow with retries (exponential backoff with jitter), publishes its replies and
-    /// events, and records the effect log. Throws `ExhaustedAttempts` when every attempt failed.
-    func execute(_ flow: FlowDocument, input envelope: JSONValue, scope: FlowEngine.Scope, correlation: String) async throws -> FlowEngine.Trace {
+    /// The session key of a turn: the resumed session's, the envelope's `session_id`, the
+    /// canonical `{tenant}:{platform}:conversation:{user}` for a known user, else the message id.
+    static func sessionKey(envelope: JSONValue, scope: FlowEngine.Scope, user: String?, resuming: SessionRecord?, correlation: String) -> String {
+        if let resuming { return resuming.key }
+        if let id = envelope["session_id"]?.stringValue, !id.isEmpty { return id }
+        if let user { return "\(scope.tenant):\(scope.platform):conversation:\(user)" }
+        return envelope["id"]?.stringValue ?? correlation
+    }
+
+    /// Runs a flow with retries (exponential backoff with jitter, each attempt in the attempt
+    /// log), then keeps its variables in the state store, stores or clears its session, publishes
+    /// its replies and events and records the effect log. Throws `ExhaustedAttempts` when every
+    /// attempt failed; nothing is published for a failed attempt.
+    func execute(_ flow: FlowDocument, input envelope: JSONValue, scope: FlowEngine.Scope, correlation: String,
+                 user: String? = nil, resuming: SessionRecord? = nil) async throws -> FlowEngine.Trace {
+        let session = Self.sessionKey(envelope: envelope, scope: scope, user: user, resuming: resuming, correlation: correlation)
+        let traceID = EffectLog.traceID(from: envelope.value(atPath: "tenant.trace_id")?.stringValue)
+        let resume = resuming.map { FlowEngine.Resume(node: $0.nodeID ?? "", variables: $0.context.objectValue ?? [:]) }
         var attempt = 0
         var lastError = ""
         while attempt < options.maxAttempts {
             attempt += 1
             state.withLock { $0.stats.attempts += 1 }
             do {
-                let trace = try engine(for: flow).run(flow, input: envelope, scope: scope) { [self] component in
+                var trace = try engine(for: flow).run(flow, input: envelope, scope: scope, resume: resume) { [self] component in
                     state.withLock { s -> String? in
                         guard let left = s.failures[component], left > 0 else { return nil }
                         s.failures[component] = left - 1
                         return "injected failure (\(left - 1) more to come)"
                     }
                 }
+                if trace.variables["session_id"] == nil { trace.variables["session_id"] = .string(session) }
+                try await persist(trace, flow: flow, scope: scope, session: session, user: user, resumed: resuming != nil)
                 let headers: NATSHeaders = ["Greentic-Correlation-Id": correlation, "Greentic-Tenant": scope.tenant]
                 for effect in trace.effects where effect.kind != .plan {
                     try? await nats.publish(effect.subject, json: effect.payload, headers: headers)
                 }
-                let session = envelope["session_id"]?.stringValue ?? envelope["id"]?.stringValue ?? correlation
-                effectLog.record(tenant: scope.tenant, session: session,
-                                 trace: EffectLog.traceID(from: envelope.value(atPath: "tenant.trace_id")?.stringValue), payload: envelope)
-                state.withLock { $0.stats.handled += 1 }
+                effectLog.record(tenant: scope.tenant, session: session, trace: traceID, payload: envelope)
+                attemptLog.record(.init(trace: traceID, tenant: scope.tenant, session: session, flow: flow.id, attempt: attempt, outcome: "ok"))
+                state.withLock {
+                    $0.stats.handled += 1
+                    if trace.waiting != nil { $0.stats.waiting += 1 }
+                    if resuming != nil { $0.stats.resumed += 1 }
+                }
                 return trace
             } catch {
                 lastError = "\(error)"
                 logger.info("attempt \(attempt) of \(flow.id) failed: \(error)")
+                var delay: Duration?
                 if attempt < options.maxAttempts {
                     let base = options.backoffBase * (1 << (attempt - 1))
-                    let jitter = Duration.microseconds(Int64.random(in: 0...Int64(base.components.attoseconds / 4_000_000_000_000 + 1)))
-                    try? await Task.sleep(for: base + jitter)
+                    delay = base + Duration.microseconds(Int64.random(in: 0...Int64(base.components.attoseconds / 4_000_000_000_000 + 1)))
                 }
+                attemptLog.record(.init(trace: traceID, tenant: scope.tenant, session: session, flow: flow.id, attempt: attempt,
+                                        outcome: delay == nil ? "dead_lettered" : "failed", error: lastError,
+                                        backoffMs: delay.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }))
+                if let delay { try? await Task.sleep(for: delay) }
             }
         }
         throw ExhaustedAttempts(attempts: attempt, lastError: lastError)
+    }
+
+    /// Keeps the turn's variables in the state store under
+    /// `pack/<pack>/flow/<flow>/session/<session>`, and stores the session when the flow waits
+    /// (or removes it when a resumed flow finished).
+    func persist(_ trace: FlowEngine.Trace, flow: FlowDocument, scope: FlowEngine.Scope, session: String, user: String?, resumed: Bool) async throws {
+        var variables = trace.variables
+        variables["input"] = nil
+        let pack = loadedFlows.withLock { $0.packs[flow.id] } ?? "unknown"
+        try await options.stateStore.put(RunnerStateKey(env: scope.env, tenant: scope.tenant, team: scope.team, key: "pack/\(pack)/flow/\(flow.id)/session/\(session)"),
+                                         ["variables": .object(variables), "waiting_at": trace.waiting.map { .string($0.node) } ?? .null,
+                                          "route": .array(trace.steps.map { .string($0.node) })])
+        if let wait = trace.waiting {
+            _ = try await options.sessionStore.upsert(SessionRecord(key: session, tenant: scope.tenant, team: scope.team, user: user,
+                                                                    flowID: flow.id, nodeID: wait.node, context: .object(variables)))
+        } else if resumed {
+            _ = try await options.sessionStore.remove(tenant: scope.tenant, key: session)
+        }
+    }
+
+    /// The flow for an inbound message: the user's waiting session's flow (resumed), else the
+    /// first messaging flow.
+    func ingressTarget(scope: FlowEngine.Scope, user: String?) async -> (FlowDocument?, SessionRecord?) {
+        if let user, let record = try? await options.sessionStore.find(SessionFilter(tenant: scope.tenant, team: scope.team, user: user)),
+           record.nodeID != nil, let flow = currentFlows.first(where: { $0.id == record.flowID }) {
+            return (flow, record)
+        }
+        return (currentFlows.first { $0.type == "messaging" }, nil)
+    }
+
+    /// Whether an activity id was seen before (the last 10,000 are remembered); records it.
+    func isDuplicate(activityID: String) -> Bool {
+        seen.withLock { seen in
+            if seen.ids.contains(activityID) { return true }
+            seen.ids.insert(activityID)
+            seen.order.append(activityID)
+            if seen.order.count > 10_000 { seen.ids.remove(seen.order.removeFirst()) }
+            return false
+        }
     }
 
     private func pump(_ sub: NATSSubscription, kind: Input) -> Task<Void, Never> {
@@ -190,20 +287,23 @@ public final class RunnerSimulator: Sendable {
     }
 
     func handle(_ message: NATSMessage, kind: Input) async {
-        if let latency = options.latency { try? await Task.sleep(for: latency) }
+        if let latency = state.withLock({ $0.latency }) { try? await Task.sleep(for: latency) }
         guard let envelope = try? JSONValue.parse(message.payload) else {
             logger.warning("ignoring non-JSON message on \(message.subject)")
             return
         }
         let scope: FlowEngine.Scope
-        let flow: FlowDocument?
+        var flow: FlowDocument?
         let stage: String
+        var resuming: SessionRecord?
+        let user = envelope.value(atPath: "from.id")?.stringValue ?? envelope.value(atPath: "tenant.user_id")?.stringValue
+            ?? envelope["user_id"]?.stringValue
         switch kind {
         case .message:
             let tokens = message.subject.split(separator: ".").map(String.init)
             guard tokens.count == 7 else { return }
             scope = FlowEngine.Scope(env: tokens[3], tenant: tokens[4], team: tokens[5], platform: tokens[6])
-            flow = currentFlows.first { $0.type == "messaging" }
+            (flow, resuming) = await ingressTarget(scope: scope, user: user)
             stage = "ingress"
         case .event:
             let tenant = envelope.value(atPath: "tenant.tenant_id")?.stringValue ?? envelope.value(atPath: "tenant.tenant")?.stringValue ?? "unknown"
@@ -217,7 +317,7 @@ public final class RunnerSimulator: Sendable {
         let correlation = message.headers?["Greentic-Correlation-Id"] ?? envelope["correlation_id"]?.stringValue
             ?? envelope.value(atPath: "tenant.correlation_id")?.stringValue ?? envelope["id"]?.stringValue ?? "none"
         do {
-            _ = try await execute(flow, input: envelope, scope: scope, correlation: correlation)
+            _ = try await execute(flow, input: envelope, scope: scope, correlation: correlation, user: user, resuming: resuming)
             return
         } catch let failure as ExhaustedAttempts {
             attemptsMade = failure.attempts

@@ -1,0 +1,134 @@
+import Foundation
+import GreenticFixtureServer
+import GreenticTestKit
+import GreenticTestKitTesting
+import ScenarioDSL
+import Simulators
+import TestSupport
+import Testing
+
+/// Starts `greentic-integration runner-sim` with its HTTP surface; returns its base URL.
+func startRunnerSimHTTP(_ env: TestEnv, arguments: [String] = []) async throws -> String {
+    let sim = try await env.start(ServiceSpec(
+        name: "runner-sim", executable: GreenticBinaries.integrationCLI(),
+        arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path,
+                    "--listen", "127.0.0.1:0", "--backoff-ms", "10"] + arguments,
+        readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
+                         .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
+    return "http://127.0.0.1:\(sim.capture("port")!)"
+}
+
+@Suite("Runner simulator: sessions, state, webchat ingress and fault knobs", .tags(.simulators, .nats))
+struct RunnerSimSessionTests {
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func waitingFlowIsStoredAndTheUsersNextMessageResumesIt() async throws {
+        let env = try TestEnv.required()
+        let sessions = env.directory.artifacts.appendingPathComponent("sessions.json")
+        let runner = HTTPTestClient(base: try await startRunnerSimHTTP(env, arguments: ["--sessions", "file:\(sessions.path)"]))
+        let started = try await runner.post("/runner/activity", json: [
+            "flow": "helpdesk_ticket", "tenant": "acme", "team": "platform", "user": "u-17",
+            "payload": ["text": "cannot print", "session_id": "conv-88"],
+        ])
+        #expect(started.status == 200, "\(started.text)")
+        #expect(started.json?["status"] == "waiting" && started.json?.value(atPath: "waiting.node") == "ask_system")
+        #expect(started.json?.value(atPath: "replies.0") == "Which system is affected by \"cannot print\"?")
+
+        // The session is in the same file a fixture server would read.
+        let store = try FileSessionStore(path: sessions.path)
+        let stored = try #require(try await store.find(SessionFilter(tenant: "acme", user: "u-17")))
+        #expect(stored.key == "conv-88" && stored.flowID == "helpdesk_ticket" && stored.nodeID == "ask_system" && stored.team == "platform")
+        #expect(stored.context["summary"] == "cannot print")
+
+        var message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json").objectValue!
+        message["text"] = "printer-3"
+        try await env.run(Scenario("next message resumes the waiting flow") {
+            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1) {
+                $0.json("text", equals: "Ticket opened for printer-3: cannot print").json("channel", equals: "conv-88")
+            }
+            Expect(subject: "greentic.helpdesk.ticket.opened", count: 1) { $0.header("Greentic-Tenant", equals: "acme") }
+            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+        })
+        #expect(try await store.find(SessionFilter(tenant: "acme", user: "u-17")) == nil, "a finished flow clears its session")
+        let health = try #require(try await runner.get("/healthz").json)
+        #expect(health["waiting"] == 1 && health["resumed"] == 1 && health["sessions"] == "file")
+        let state = try #require(try await runner.get("/runner/state?tenant=acme").json)
+        #expect(state.value(atPath: "entries.0.key") == "pack/integration-demos/flow/helpdesk_ticket/session/conv-88")
+        #expect(state.value(atPath: "entries.0.value.waiting_at") == .null, "the last turn finished")
+        #expect(try await runner.get("/runner/state").status == 400)
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func webchatActivitiesAreValidatedDeduplicatedAndAnswered() async throws {
+        let env = try TestEnv.required()
+        let runner = HTTPTestClient(base: try await startRunnerSimHTTP(env))
+        let nats = try await NATSClient.connect(url: try env.natsURL())
+        let egress = try await nats.subscribe("greentic.messaging.egress.>")
+        try await nats.flush()
+        let activity: JSONValue = ["type": "message", "id": "a-1", "from": ["id": "u-5"], "conversation": ["id": "c-1"],
+                                   "text": "status of billing", "channelData": ["tenant": "globex"]]
+        let answered = try await runner.post("/webchat/activities", json: activity)
+        #expect(answered.status == 202, "\(answered.text)")
+        #expect(answered.json?.value(atPath: "replies.0") == "billing: no failing builds known to the assistant.")
+        let reply = try #require(await egress.next(timeout: .seconds(2)))
+        #expect(reply.subject == "greentic.messaging.egress.dev.globex.default.webchat" && reply.headers?["Greentic-Correlation-Id"] == "c-1")
+        let again = try await runner.post("/webchat/activities", json: activity)
+        #expect(again.status == 202 && again.json?["duplicate"] == true)
+        #expect(await egress.next(timeout: .milliseconds(300)) == nil, "a duplicate runs nothing")
+
+        var noFrom = activity.objectValue!
+        noFrom["from"] = nil
+        #expect(try await runner.post("/webchat/activities", json: .object(noFrom)).errorCode == "missing_from")
+        var noConversation = activity.objectValue!
+        noConversation["conversation"] = nil
+        noConversation["id"] = "a-2"
+        #expect(try await runner.post("/webchat/activities", json: .object(noConversation)).status == 400)
+        #expect(try await runner.post("/webchat/activities", raw: "{oops", contentType: "application/json").status == 400)
+        await nats.close()
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func faultRouteRetriesWithGrowingBackoffAndLogsEveryAttempt() async throws {
+        let env = try TestEnv.required()
+        let attempts = env.directory.artifacts.appendingPathComponent("attempts.jsonl")
+        let runner = HTTPTestClient(base: try await startRunnerSimHTTP(env, arguments: ["--attempt-log", attempts.path]))
+        let set = try await runner.post("/runner/faults", json: ["fail": ["demo.worker.repo_assistant": 2]])
+        #expect(set.json?["fail"]?["demo.worker.repo_assistant"] == 2)
+        let answered = try await runner.post("/webchat/activities", json: [
+            "id": "r-1", "from": ["id": "u-1"], "conversation": ["id": "c-9"], "text": "status of api", "channelData": ["tenant": "acme"],
+        ])
+        #expect(answered.status == 202, "\(answered.text)")
+        let lines = try String(contentsOf: attempts, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        #expect(lines.map { $0["outcome"]?.stringValue } == ["failed", "failed", "ok"])
+        #expect(lines.map { $0["attempt"] } == [1, 2, 3])
+        #expect(Set(lines.compactMap { $0["trace_id"]?.stringValue }).count == 1, "one trace, three attempts")
+        let delays = lines.compactMap { $0["backoff_ms"]?.doubleValue }
+        #expect(delays.count == 2 && delays[0] >= 10 && delays[1] >= 20 && delays[1] > delays[0], "\(delays)")
+        #expect(try await runner.get("/runner/faults").json?["fail"] == [:])
+        #expect(try await runner.post("/runner/faults", json: ["fail": ["x": -1]]).errorCode == "invalid_faults")
+        #expect(try await runner.post("/runner/faults", json: ["latency_ms": "slow"]).status == 400)
+    }
+}
+
+@Suite("Runner state stores keep each tenant's state apart", .tags(.simulators, .infra))
+struct RunnerStateStoreTests {
+    @Test(.requires(infra: [.redis, .postgres]), .testEnv(infra: [.redis, .postgres]))
+    func everyBackendListsOnlyTheAskedTenant() async throws {
+        let env = try TestEnv.required()
+        for spec in ["memory", try env.redisURL(), try env.databaseURL()] {
+            let store = try RunnerStateStores.make(spec)
+            try await store.put(RunnerStateKey(env: "dev", tenant: "alpha", team: "t1", key: "pack/p/flow/f/session/s1"), ["n": 1])
+            try await store.put(RunnerStateKey(env: "dev", tenant: "alpha", team: "t1", key: "pack/p/flow/f/session/s1"), ["n": 2])
+            try await store.put(RunnerStateKey(env: "dev", tenant: "alpha", team: "t0", key: "k'quote"), "x")
+            try await store.put(RunnerStateKey(env: "dev", tenant: "alphabet", team: "t1", key: "k"), "other tenant")
+            try await store.put(RunnerStateKey(env: "prod", tenant: "alpha", team: "t1", key: "k"), "other env")
+            try await store.put(RunnerStateKey(env: "dev", tenant: "a*", team: "t1", key: "k"), "glob")
+            let alpha = try await store.list(env: "dev", tenant: "alpha")
+            #expect(alpha.map(\.key.key) == ["k'quote", "pack/p/flow/f/session/s1"], "\(store.backendName)")
+            #expect(alpha.map(\.value) == ["x", ["n": 2]], "\(store.backendName)")
+            #expect(try await store.list(env: "dev", tenant: "a*").map(\.value) == ["glob"], "\(store.backendName)")
+            #expect(try await store.list(env: "dev", tenant: "nobody").isEmpty)
+            await store.close()
+        }
+        #expect(throws: SessionStoreError.self) { try RunnerStateStores.make("mysql://x") }
+    }
+}
