@@ -1,6 +1,7 @@
 import Foundation
 import GreenticTestKit
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import Synchronization
@@ -13,11 +14,15 @@ public enum FixtureServer {
     public static func router(state: FixtureServerState) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin],
+                                              allowMethods: [.get, .post, .delete, .options]))
         let input = RequestInput(maxBodyBytes: state.config.maxBodyBytes)
         HealthRoutes(state: state).register(on: router)
         PackRoutes(state: state, input: input).register(on: router)
         RunnerRoutes(state: state, input: input).register(on: router)
         SessionRoutes(state: state, input: input).register(on: router)
+        DirectLineRoutes(state: state, input: input).register(on: router)
+        WebChatPage(config: state.config.webchat).register(on: router)
         router.get("/openapi.json") { _, _ in JSONResponse.make(.value(OpenAPIDocument.document)) }
         return router
     }
@@ -28,6 +33,7 @@ public enum FixtureServer {
         let bound = BoundPort()
         let app = Application(
             router: router(state: state),
+            server: DirectLineStream.serverBuilder(state: state),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "greentic-fixture-server"),
             onServerRunning: { channel in bound.set(channel.localAddress?.port ?? address.port) },
             logger: logger ?? quietLogger())
@@ -49,6 +55,7 @@ public enum FixtureServer {
         let address = try ListenAddress(parsing: state.config.listenAddress)
         let app = Application(
             router: router(state: state),
+            server: DirectLineStream.serverBuilder(state: state),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "greentic-fixture-server"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port

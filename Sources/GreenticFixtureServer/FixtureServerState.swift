@@ -10,6 +10,8 @@ public final class FixtureServerState: Sendable {
     public let store: any SessionStore
     public let runner: any RunnerBridge
     public let events: RunnerEventLog
+    /// Direct Line tokens and conversations (`/v3/directline`, `/webchat/`).
+    public let webchat: DirectLineBackend
     let logger: Logger
     private let index: Mutex<PackIndex>
     private let lastReloadError = Mutex<String?>(nil)
@@ -21,6 +23,7 @@ public final class FixtureServerState: Sendable {
         self.store = try Self.makeStore(config)
         self.index = Mutex(try PackIndex.build(root: config.packsRoot))
         self.events = RunnerEventLog(capacity: 100)
+        self.webchat = DirectLineBackend(config: config.webchat)
         if let url = config.runnerURL {
             runner = HTTPRunnerBridge(baseURL: url, timeout: config.runnerTimeout)
         } else {

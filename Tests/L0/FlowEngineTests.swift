@@ -1,5 +1,6 @@
 import Foundation
 import GreenticTestKit
+import GreenticFixtureServer
 import Simulators
 import TestSupport
 import Testing
@@ -96,5 +97,42 @@ struct FlowEngineTests {
         #expect(throws: FlowEngine.ComponentFailure.self) {
             try FlowEngine().run(helpdesk, input: [:], scope: scope, resume: FlowEngine.Resume(node: "nowhere", variables: [:]))
         }
+    }
+}
+
+@Suite("Direct Line tokens (HS256)", .tags(.server))
+struct DirectLineTokenTests {
+    let signer = DirectLineTokenSigner(secret: Array("0123456789abcdef0123456789abcdef".utf8), lifetime: 60)
+
+    @Test func issuedTokensVerifyAndCarryTheirClaims() throws {
+        let (token, claims) = signer.issue(user: "u-1", env: "dev", tenant: "acme", team: nil, conversation: "c-1", now: 1_000)
+        #expect(try signer.verify(token, now: 1_010) == claims)
+        #expect(claims.expires == 1_060 && claims.conversation == "c-1")
+    }
+
+    @Test func expiredTamperedAndForeignTokensAreRefused() throws {
+        let (token, _) = signer.issue(user: "u-1", env: "dev", tenant: "acme", team: "t", now: 1_000)
+        #expect(throws: DirectLineTokenError.expired) { try signer.verify(token, now: 1_066) }
+        #expect((try? signer.verify(token, now: 1_064)) != nil, "5 s of leeway")
+        #expect(throws: DirectLineTokenError.self) { try signer.verify(token, now: 900) }
+        let other = DirectLineTokenSigner(secret: Array("another-secret-of-enough-length!".utf8))
+        #expect(throws: DirectLineTokenError.invalid("bad signature")) { try other.verify(token, now: 1_001) }
+        let parts = token.split(separator: ".").map(String.init)
+        let forged = parts[0] + "." + DirectLineTokenSigner.base64URL(Data(#"{"sub":"admin","exp":9999999999,"iss":"greentic.webchat","aud":"directline","ctx":{"env":"dev","tenant":"acme"}}"#.utf8)) + "." + parts[2]
+        #expect(throws: DirectLineTokenError.invalid("bad signature")) { try signer.verify(forged, now: 1_001) }
+        let foreignAudience = DirectLineTokenSigner(secret: Array("0123456789abcdef0123456789abcdef".utf8), audience: "elsewhere")
+        #expect(throws: DirectLineTokenError.invalid("audience is not directline")) { try signer.verify(foreignAudience.issue(user: "u", env: "dev", tenant: "t", team: nil, now: 1_000).token, now: 1_001) }
+        #expect(throws: DirectLineTokenError.self) { try signer.verify("a.b", now: 1_001) }
+        #expect(throws: DirectLineTokenError.self) { try signer.verify("", now: 1_001) }
+    }
+
+    @Test func botActivitiesFromRunnerAnswers() {
+        let runner: JSONValue = ["replies": ["hello", ["type": "AdaptiveCard", "body": [["type": "TextBlock", "text": "Pick one"]]], ["text": "t"], 3]]
+        let activities = DirectLineBackend.botActivities(from: runner, replyTo: "a-1")
+        #expect(activities.count == 3)
+        #expect(activities[0]["text"] == "hello" && activities[0].value(atPath: "from.role") == "bot" && activities[0]["replyToId"] == "a-1")
+        #expect(activities[1].value(atPath: "attachments.0.contentType") == "application/vnd.microsoft.card.adaptive")
+        #expect(DirectLineBackend.botActivities(from: ["echo": ["text": "hi"], "status": "ok"], replyTo: nil).first?["text"] == "echo: hi")
+        #expect(DirectLineBackend.botActivities(from: ["status": "ok"], replyTo: nil).isEmpty)
     }
 }

@@ -32,6 +32,16 @@ public struct TenantDefaults: Sendable, Equatable {
 /// [defaults]
 /// tenant = ""
 /// team = ""
+/// [webchat]
+/// signing_key = ""                 # HS256 secret for Direct Line tokens; empty = random per start
+/// issuer = "greentic.webchat"
+/// audience = "directline"
+/// token_ttl_secs = 1800
+/// max_activities = 1024            # history kept per conversation
+/// max_conversations = 10000
+/// max_activity_bytes = 65536
+/// flow = ""                        # flow for WebChat messages; empty = first messaging flow of the packs
+/// menu = ["status of web-app", "please rebuild web-app"]   # buttons of the /webchat/ page
 /// ```
 public struct ServerConfig: Sendable, Equatable {
     public var listenAddress: String
@@ -45,6 +55,7 @@ public struct ServerConfig: Sendable, Equatable {
     public var runnerURL: String?
     public var runnerTimeout: Duration
     public var defaults: TenantDefaults
+    public var webchat: WebChatConfig
     /// Where values came from, for the startup log.
     public var sources: [String]
 
@@ -55,6 +66,9 @@ public struct ServerConfig: Sendable, Equatable {
         "stores": ["session": ["backend": "file", "file_path": ".data/sessions.json", "redis_url": "", "redis_prefix": ""]],
         "runner": ["url": "", "timeout_ms": 10_000],
         "defaults": ["tenant": "", "team": ""],
+        "webchat": ["signing_key": "", "issuer": "greentic.webchat", "audience": "directline", "token_ttl_secs": 1800,
+                    "max_activities": 1024, "max_conversations": 10_000, "max_activity_bytes": 65_536, "flow": "",
+                    "menu": ["status of web-app", "please rebuild web-app"]],
     ]
 
     /// Reads a merged config value. Unknown keys are ignored; wrong types are errors.
@@ -106,6 +120,27 @@ public struct ServerConfig: Sendable, Equatable {
                 throw ConfigError.invalidValue(key: key, reason: "'\(value)' is not an identifier ([A-Za-z0-9._-]+)")
             }
         }
+        var menu: [String]
+        switch merged.value(atPath: "webchat.menu") {
+        case .array(let items)?:
+            menu = try items.map {
+                guard let s = $0.stringValue else { throw ConfigError.invalidValue(key: "webchat.menu", reason: "expected a list of strings") }
+                return s
+            }
+        case .string(let s)?: menu = s.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        case nil, .null?: menu = []
+        default: throw ConfigError.invalidValue(key: "webchat.menu", reason: "expected a list of strings")
+        }
+        let key = try string("webchat.signing_key")
+        if !key.isEmpty && key.utf8.count < 16 {
+            throw ConfigError.invalidValue(key: "webchat.signing_key", reason: "use at least 16 bytes (or leave it empty for a random key)")
+        }
+        webchat = WebChatConfig(signingKey: key.isEmpty ? nil : key, issuer: optional(try string("webchat.issuer")) ?? "greentic.webchat",
+                                audience: optional(try string("webchat.audience")) ?? "directline",
+                                tokenLifetime: max(1, try int("webchat.token_ttl_secs")), maxActivities: max(1, try int("webchat.max_activities")),
+                                maxConversations: max(1, try int("webchat.max_conversations")),
+                                maxActivityBytes: max(256, try int("webchat.max_activity_bytes")), flow: optional(try string("webchat.flow")),
+                                menu: menu)
         self.sources = sources
     }
 
@@ -164,6 +199,9 @@ public struct ServerConfig: Sendable, Equatable {
             ]],
             "runner": ["url": runnerURL.map { .string($0) } ?? .null, "timeout_ms": .number(Double(runnerTimeout.components.seconds * 1000))],
             "defaults": ["tenant": defaults.tenant.map { .string($0) } ?? .null, "team": defaults.team.map { .string($0) } ?? .null],
+            "webchat": ["signing_key": webchat.signingKey == nil ? "random per start" : "(set)", "issuer": .string(webchat.issuer),
+                        "audience": .string(webchat.audience), "token_ttl_secs": .number(Double(webchat.tokenLifetime)),
+                        "max_activities": .number(Double(webchat.maxActivities)), "flow": webchat.flow.map { .string($0) } ?? .null],
         ]
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import GreenticTestKit
+import Hummingbird
+import HummingbirdCore
+import HummingbirdWebSocket
+
+/// The Direct Line WebSocket stream: `GET /v3/directline/conversations/{id}/stream?t=<token>
+/// [&watermark=N]` upgrades when the token is valid and bound to that conversation, then sends
+/// `{"activities": [...], "watermark": "N"}` frames: first the activities after the watermark,
+/// then each new exchange. A request that cannot be upgraded falls through to the HTTP route,
+/// which answers with the JSON error.
+enum DirectLineStream {
+    static func serverBuilder(state: FixtureServerState) -> HTTPServerBuilder {
+        .http1WebSocketUpgrade { request, _, _ in
+            guard let target = target(of: request.path ?? "", state: state),
+                  await state.webchat.conversations.context(of: target.conversation) != nil else { return .dontUpgrade }
+            return .upgrade([:]) { inbound, outbound, _ in
+                guard let subscription = await state.webchat.conversations.subscribe(target.conversation, after: target.watermark) else { return }
+                do {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { for try await _ in inbound {} }
+                        group.addTask {
+                            for await frame in subscription.stream { try await outbound.write(.text(JSONWriter.compact(frame))) }
+                        }
+                        try await group.next()
+                        group.cancelAll()
+                    }
+                } catch {}
+                await state.webchat.conversations.unsubscribe(target.conversation, token: subscription.token)
+            }
+        }
+    }
+
+    /// The conversation and watermark of a valid stream request, nil otherwise.
+    static func target(of path: String, state: FixtureServerState) -> (conversation: String, watermark: Int?)? {
+        guard let components = URLComponents(string: path) else { return nil }
+        let parts = components.path.split(separator: "/")
+        guard parts.count == 5, parts[0] == "v3", parts[1] == "directline", parts[2] == "conversations", parts[4] == "stream" else { return nil }
+        let conversation = String(parts[3])
+        let items = components.queryItems ?? []
+        guard let token = items.first(where: { $0.name == "t" })?.value,
+              let claims = try? state.webchat.signer.verify(token), claims.conversation == conversation else { return nil }
+        var watermark: Int?
+        if let raw = items.first(where: { $0.name == "watermark" })?.value, !raw.isEmpty {
+            guard let n = Int(raw), n >= 0 else { return nil }
+            watermark = n
+        }
+        return (conversation, watermark)
+    }
+}

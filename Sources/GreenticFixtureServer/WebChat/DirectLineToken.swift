@@ -1,0 +1,127 @@
+import Crypto
+import Foundation
+import GreenticTestKit
+
+/// The claims of a Direct Line token (greentic-contracts §8.2): issuer, audience, user (`sub`),
+/// issued/not-before/expiry (Unix seconds), the tenant context and, once a conversation was
+/// started, the conversation it is bound to (`conv`).
+public struct DirectLineClaims: Sendable, Equatable {
+    public var issuer: String
+    public var audience: String
+    public var user: String
+    public var issuedAt: Int
+    public var notBefore: Int
+    public var expires: Int
+    public var env: String
+    public var tenant: String
+    public var team: String?
+    public var conversation: String?
+
+    public var json: JSONValue {
+        var ctx: [String: JSONValue] = ["env": .string(env), "tenant": .string(tenant)]
+        if let team { ctx["team"] = .string(team) }
+        var o: [String: JSONValue] = ["iss": .string(issuer), "aud": .string(audience), "sub": .string(user),
+                                      "iat": .number(Double(issuedAt)), "nbf": .number(Double(notBefore)),
+                                      "exp": .number(Double(expires)), "ctx": .object(ctx)]
+        if let conversation { o["conv"] = .string(conversation) }
+        return .object(o)
+    }
+}
+
+/// Why a token was refused; each maps to 401 (`missing`, `invalid`, `expired`) or 403
+/// (`wrongConversation`, `conversationBound`).
+public enum DirectLineTokenError: Error, Equatable, CustomStringConvertible {
+    case missing
+    case invalid(String)
+    case expired
+    case wrongConversation(expected: String, bound: String?)
+    case conversationBound(String)
+
+    public var code: String {
+        switch self {
+        case .missing: "missing_token"
+        case .invalid: "invalid_token"
+        case .expired: "token_expired"
+        case .wrongConversation: "wrong_conversation"
+        case .conversationBound: "token_bound_to_conversation"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .missing: "an Authorization: Bearer <token> header is required"
+        case .invalid(let reason): "the token is not valid: \(reason)"
+        case .expired: "the token has expired; get a new one from tokens/refresh or tokens/generate"
+        case .wrongConversation(let expected, let bound):
+            bound.map { "the token is bound to conversation \($0), not \(expected)" } ?? "the token is not bound to conversation \(expected); start it with POST conversations"
+        case .conversationBound(let id): "the token is already bound to conversation \(id); starting a conversation needs a token from tokens/generate"
+        }
+    }
+}
+
+/// Issues and verifies HS256 JWTs for the Direct Line backend.
+public struct DirectLineTokenSigner: Sendable {
+    let secret: [UInt8]
+    var key: SymmetricKey { SymmetricKey(data: secret) }
+    public let issuer: String
+    public let audience: String
+    public let lifetime: Int
+    /// Clock skew allowed on `nbf` and `exp`, in seconds.
+    public let leeway: Int
+
+    public init(secret: [UInt8], issuer: String = "greentic.webchat", audience: String = "directline", lifetime: Int = 1800, leeway: Int = 5) {
+        self.secret = secret
+        self.issuer = issuer
+        self.audience = audience
+        self.lifetime = lifetime
+        self.leeway = leeway
+    }
+
+    /// A signed token for a user in a tenant context, optionally bound to a conversation.
+    public func issue(user: String, env: String, tenant: String, team: String?, conversation: String? = nil,
+                      now: Int = Int(Date().timeIntervalSince1970)) -> (token: String, claims: DirectLineClaims) {
+        let claims = DirectLineClaims(issuer: issuer, audience: audience, user: user, issuedAt: now, notBefore: now,
+                                      expires: now + lifetime, env: env, tenant: tenant, team: team, conversation: conversation)
+        let header = Self.base64URL(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
+        let payload = Self.base64URL(Data(JSONWriter.compact(claims.json).utf8))
+        let signature = HMAC<SHA256>.authenticationCode(for: Data("\(header).\(payload)".utf8), using: key)
+        return ("\(header).\(payload).\(Self.base64URL(Data(signature)))", claims)
+    }
+
+    /// Checks signature, algorithm, issuer, audience, `nbf` and `exp`.
+    public func verify(_ token: String, now: Int = Int(Date().timeIntervalSince1970)) throws(DirectLineTokenError) -> DirectLineClaims {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerData = Self.decodeBase64URL(parts[0]), let payloadData = Self.decodeBase64URL(parts[1]),
+              let signature = Self.decodeBase64URL(parts[2]) else {
+            throw .invalid("expected three base64url parts")
+        }
+        guard let header = try? JSONValue.parse(headerData), header["alg"] == "HS256" else { throw .invalid("algorithm must be HS256") }
+        guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Data("\(parts[0]).\(parts[1])".utf8), using: key) else {
+            throw .invalid("bad signature")
+        }
+        guard let p = try? JSONValue.parse(payloadData), let sub = p["sub"]?.stringValue, let exp = p["exp"]?.intValue,
+              let env = p.value(atPath: "ctx.env")?.stringValue, let tenant = p.value(atPath: "ctx.tenant")?.stringValue else {
+            throw .invalid("missing claims (sub, exp, ctx.env, ctx.tenant)")
+        }
+        guard p["iss"]?.stringValue == issuer else { throw .invalid("issuer is not \(issuer)") }
+        guard p["aud"]?.stringValue == audience else { throw .invalid("audience is not \(audience)") }
+        let nbf = p["nbf"]?.intValue ?? 0
+        guard nbf <= now + leeway else { throw .invalid("not valid before \(nbf)") }
+        guard exp + leeway > now else { throw .expired }
+        return DirectLineClaims(issuer: issuer, audience: audience, user: sub, issuedAt: p["iat"]?.intValue ?? nbf, notBefore: nbf,
+                                expires: exp, env: env, tenant: tenant, team: p.value(atPath: "ctx.team")?.stringValue,
+                                conversation: p["conv"]?.stringValue)
+    }
+
+    public static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decodeBase64URL(_ text: Substring) -> Data? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" || $0 == "_" }) else { return nil }
+        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while s.count % 4 != 0 { s += "=" }
+        return Data(base64Encoded: s)
+    }
+}
