@@ -31,6 +31,8 @@ public enum OpenAPIDocument {
         return .object(op)
     }
 
+    static let pathID: JSONValue = [["name": "id", "in": "path", "required": true, "schema": ["type": "string"]]]
+    static func pathAndQuery(_ names: [String]) -> JSONValue { .array((pathID.arrayValue ?? []) + (query(names).arrayValue ?? [])) }
     static let nullableString: JSONValue = ["type": "string", "nullable": true]
     static let identifier: JSONValue = ["type": "string", "pattern": "^[A-Za-z0-9._-]+$"]
 
@@ -73,6 +75,42 @@ public enum OpenAPIDocument {
                                                    responses: ["200": json(ref("RunnerEvent"), "the recorded event")]
                                                        .merging(errors(["400", "404", "413", "415", "422", "500", "502"])) { a, _ in a })],
             "/openapi.json": ["get": operation("This document", responses: ["200": ["description": "OpenAPI 3.0 document"]])],
+            "/v3/directline/tokens/generate": ["post": operation("Issue a token (HS256 JWT) for a user in a tenant context",
+                                                                 parameters: query(["env", "tenant", "team"]), body: body(ref("TokenRequest")),
+                                                                 responses: ["200": json(ref("Token"), "a token not bound to a conversation")]
+                                                                     .merging(errors(["400", "413", "415", "422"])) { a, _ in a })],
+            "/v3/directline/tokens/refresh": ["post": operation("A fresh token for the bearer's user and conversation",
+                                                                responses: ["200": json(ref("Token"), "a fresh token")].merging(errors(["401"])) { a, _ in a })],
+            "/v3/directline/conversations": ["post": operation("Start a conversation (bearer: a token from tokens/generate)",
+                                                               responses: ["201": json(ref("Conversation"), "the conversation, a token bound to it and its stream URL")]
+                                                                   .merging(errors(["401", "403"])) { a, _ in a })],
+            "/v3/directline/conversations/{id}/activities": [
+                "get": operation("Activities after the watermark (bearer: the conversation's token)", parameters: pathAndQuery(["watermark"]),
+                                 responses: ["200": json(ref("ActivitySet"), "activities and the new watermark")]
+                                     .merging(errors(["400", "401", "403", "404"])) { a, _ in a }),
+                "post": operation("Post the user's activity; the runner's answer becomes bot activities", parameters: pathID,
+                                  body: body(ref("Activity")),
+                                  responses: ["201": json(["type": "object", "properties": ["id": ["type": "string"]]], "the stored activity's id")]
+                                      .merging(errors(["400", "401", "403", "404", "413", "415", "502"])) { a, _ in a }),
+            ],
+            "/v3/directline/conversations/{id}/stream": ["get": operation(
+                "WebSocket stream of {activities, watermark} frames (token in ?t=); a plain GET answers why it cannot stream",
+                parameters: pathAndQuery(["t", "watermark"]),
+                responses: ["101": ["description": "switching to WebSocket"]].merging(errors(["400", "401", "403", "404"])) { a, _ in a })],
+            "/tokens/generate": ["post": operation("Original short route: issue a token", body: body(ref("TokenRequest")),
+                                                   responses: ["200": json(ref("Token"), "a token")].merging(errors(["400", "415", "422"])) { a, _ in a })],
+            "/conversations": ["post": operation("Original short route: start a conversation (bearer optional)",
+                                                 responses: ["200": json(ref("Conversation"), "the conversation")].merging(errors(["401", "403"])) { a, _ in a })],
+            "/conversations/{id}/activities": [
+                "get": operation("Original short route: activities after the watermark", parameters: pathAndQuery(["watermark"]),
+                                 responses: ["200": json(ref("ActivitySet"), "activities")].merging(errors(["400", "401", "403", "404"])) { a, _ in a }),
+                "post": operation("Original short route: post an activity", parameters: pathID, body: body(ref("Activity")),
+                                  responses: ["202": json(["type": "object", "properties": ["id": ["type": "string"], "type": ["type": "string"],
+                                                                                            "accepted": ["type": "boolean"]]], "accepted")]
+                                      .merging(errors(["400", "401", "403", "404", "413", "415", "502"])) { a, _ in a }),
+            ],
+            "/webchat/": ["get": operation("The WebChat page (HTML, no external resources)", parameters: query(["env", "tenant", "team", "user"]),
+                                           responses: ["200": ["description": "the page", "content": ["text/html": ["schema": ["type": "string"]]]]])],
         ],
         "components": ["schemas": [
             "Error": ["type": "object", "required": ["error"], "properties": ["error": [
@@ -106,6 +144,21 @@ public enum OpenAPIDocument {
             "SessionUpsert": ["type": "object", "properties": [
                 "key": ["type": "string"], "tenant": identifier, "team": identifier, "user": identifier,
                 "flow_id": identifier, "node_id": identifier, "context": [:],
+            ]],
+            "TokenRequest": ["type": "object", "properties": ["user": [:], "tenant": identifier, "team": identifier, "env": identifier]],
+            "Token": ["type": "object", "required": ["token", "expires_in"], "properties": [
+                "token": ["type": "string"], "expires_in": ["type": "integer"], "conversationId": nullableString,
+            ]],
+            "Conversation": ["type": "object", "required": ["conversationId", "token", "expires_in", "streamUrl"], "properties": [
+                "conversationId": ["type": "string"], "token": ["type": "string"], "expires_in": ["type": "integer"], "streamUrl": ["type": "string"],
+            ]],
+            "Activity": ["type": "object", "properties": [
+                "type": ["type": "string"], "id": ["type": "string"], "text": ["type": "string"], "from": ["type": "object"],
+                "conversation": ["type": "object"], "timestamp": ["type": "string"], "watermark": ["type": "string"],
+                "replyToId": ["type": "string"], "attachments": ["type": "array", "items": ["type": "object"]], "value": [:],
+            ]],
+            "ActivitySet": ["type": "object", "properties": [
+                "activities": ["type": "array", "items": ref("Activity")], "watermark": ["type": "string"],
             ]],
             "ResumeRequest": ["type": "object", "required": ["user"], "properties": [
                 "tenant": identifier, "team": identifier, "user": identifier, "payload": [:],

@@ -53,8 +53,10 @@ extension TestEnv {
     /// server; flow state goes to Postgres, else Redis, else the runner's memory.
     /// `greentic-deployer` and `greentic-store`, when found, are handed to the real runner as
     /// `GREENTIC_DEPLOYER_BIN` / `GREENTIC_STORE_BIN` and listed in `stack.json`.
-    /// `runnerNATSURL` lets a test put a `FaultProxy` between the runner and NATS.
-    public func startStack(packsRoot: URL, runnerNATSURL: String? = nil) async throws -> GreenticStack {
+    /// `runnerNATSURL` lets a test put a `FaultProxy` between the runner and NATS;
+    /// `serverEnvironment` adds `GREENTIC_*` settings for the fixture server (for example
+    /// `GREENTIC_WEBCHAT__FLOW`).
+    public func startStack(packsRoot: URL, runnerNATSURL: String? = nil, serverEnvironment: [String: String] = [:]) async throws -> GreenticStack {
         let nats = try natsURL()
         let runnerNATS = runnerNATSURL ?? nats
         let cli = GreenticBinaries.integrationCLI(environment: options.environment)
@@ -101,6 +103,7 @@ extension TestEnv {
             serverEnv["GREENTIC_STORES__SESSION__BACKEND"] = "redis"
             serverEnv["GREENTIC_STORES__SESSION__REDIS_URL"] = redis
         }
+        serverEnv.merge(serverEnvironment) { _, given in given }
         let server = try await start(.fixtureServer(arguments: ["--packs", packsRoot.path], environment: serverEnv,
                                                     workingDirectory: directory.artifacts))
         let version = (try? await CommandRunner.run(runnerBinary, ["--version"], timeout: .seconds(10)))?.stdout

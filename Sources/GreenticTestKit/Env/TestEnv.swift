@@ -200,6 +200,20 @@ public final class TestEnv: Sendable {
         HarnessLogger.shared.debug("\(name): \(message)")
     }
 
+    /// Copies a file to `<artifacts base>/kept/<test folder name>/`, which outlives the test
+    /// folder (removed after a passing test), and returns the copy's path. For outputs a person
+    /// looks at even when the test passed, such as screenshots.
+    @discardableResult
+    public func keep(_ file: URL) throws -> URL {
+        let folder = options.artifactsBase.appendingPathComponent("kept").appendingPathComponent(directory.name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let copy = folder.appendingPathComponent(file.lastPathComponent)
+        try? FileManager.default.removeItem(at: copy)
+        try FileManager.default.copyItem(at: file, to: copy)
+        log("kept \(file.lastPathComponent) at \(copy.path)")
+        return copy
+    }
+
     /// Appends text to a file with `O_APPEND` (safe with concurrent writers).
     static func appendLine(_ text: String, to url: URL) {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)

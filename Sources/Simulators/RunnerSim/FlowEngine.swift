@@ -143,10 +143,14 @@ public struct FlowEngine: Sendable {
                 let prompt = node.setting("prompt").map { render($0, vars) }
                 if let name = node.setting("store_text_as") { vars[name] = vars["text"] ?? .null }
                 if let prompt {
-                    trace.effects.append(Effect(kind: .message, subject: scope.egressSubject, payload: [
+                    var payload: [String: JSONValue] = [
                         "channel": .string(render(node.setting("channel") ?? scope.platform, vars)), "tenant": .string(scope.tenant),
                         "team": .string(scope.team), "session_id": vars["session_id"] ?? .null, "text": .string(prompt), "delivery": "prompt",
-                    ]))
+                    ]
+                    if let choices = node.settings["choices"]?.arrayValue?.compactMap(\.stringValue), !choices.isEmpty {
+                        payload["card"] = Self.choiceCard(prompt: prompt, choices: choices)
+                    }
+                    trace.effects.append(Effect(kind: .message, subject: scope.egressSubject, payload: .object(payload)))
                 }
                 trace.steps.append(Step(node: node.id, operatorName: node.operatorName, route: nil))
                 trace.waiting = Wait(node: node.id, prompt: prompt)
@@ -213,6 +217,13 @@ public struct FlowEngine: Sendable {
         default:
             throw ComponentFailure(node: node.id, component: node.operatorName, message: "no built-in component for operator '\(node.operatorName)'")
         }
+    }
+
+    /// An Adaptive Card asking `prompt`, with one `Action.Submit` per choice (its data's `text`
+    /// is what the user answers).
+    static func choiceCard(prompt: String, choices: [String]) -> JSONValue {
+        ["type": "AdaptiveCard", "version": "1.5", "body": [["type": "TextBlock", "text": .string(prompt), "wrap": true]],
+         "actions": .array(choices.map { ["type": "Action.Submit", "title": .string($0), "data": ["text": .string($0)]] })]
     }
 
     /// `{{name}}` and `{{name.path}}` from the variables; unknown names stay as written.

@@ -8,7 +8,8 @@ import Synchronization
 
 /// The runner simulator's HTTP surface, the contract the fixture server's runner bridge speaks:
 /// `GET /healthz` (`ok` once flows are loaded, else `degraded`), `POST /runner/activity`
-/// (runs the named flow, or resumes the `session` given; its replies and events are returned
+/// (runs the named flow, or resumes the `session` given or the user's waiting session of that
+/// flow; its replies and events are returned
 /// and also published on NATS), `POST /runner/reload` (reloads the flows from the packs root),
 /// `GET /runner/state?tenant=` (a tenant's flow state), `GET|POST /runner/faults` (fault knobs)
 /// and the Gen A ingress `POST /webchat/activities` (a Bot Framework activity: 202, deduplicated
@@ -62,6 +63,10 @@ public enum RunnerSimulatorHTTP {
                 }
                 resuming = SessionRecord(key: key, tenant: scope.tenant, team: scope.team, user: activity["user"]?.stringValue,
                                          flowID: flowID, nodeID: node, context: session["context"] ?? .null)
+            } else if activity["session"] == nil, case (let waiting?, let record?) = await sim.ingressTarget(scope: scope, user: activity["user"]?.stringValue),
+                      waiting.id == flowID {
+                // The user's next activity for a flow that waits for them resumes it.
+                resuming = record
             }
             do {
                 let trace = try await sim.execute(flow, input: input, scope: scope, correlation: activity["user"]?.stringValue ?? flowID,
@@ -156,7 +161,12 @@ public enum RunnerSimulatorHTTP {
         [
             "status": trace.waiting == nil ? "ok" : "waiting", "flow": .string(flow),
             "route": .array(trace.steps.map { .string($0.node) }),
-            "replies": .array(trace.effects.filter { $0.kind == .message }.map { $0.payload["text"] ?? .null }),
+            // A reply is its text, or {text, attachments} when it carries an Adaptive Card.
+            "replies": .array(trace.effects.filter { $0.kind == .message }.map { effect in
+                guard let card = effect.payload["card"] else { return effect.payload["text"] ?? .null }
+                return ["text": effect.payload["text"] ?? .null,
+                        "attachments": [["contentType": "application/vnd.microsoft.card.adaptive", "content": card]]]
+            }),
             "events": .array(trace.effects.filter { $0.kind == .event }.map { ["topic": .string($0.subject), "payload": $0.payload["payload"] ?? .null] }),
             "plans": .array(trace.effects.filter { $0.kind == .plan }.map { .string($0.subject) }),
             "session": trace.variables["session_id"] ?? .null,

@@ -31,7 +31,8 @@ struct RunnerSimSessionTests {
         ])
         #expect(started.status == 200, "\(started.text)")
         #expect(started.json?["status"] == "waiting" && started.json?.value(atPath: "waiting.node") == "ask_system")
-        #expect(started.json?.value(atPath: "replies.0") == "Which system is affected by \"cannot print\"?")
+        #expect(started.json?.value(atPath: "replies.0.text") == "Which system is affected by \"cannot print\"?")
+        #expect(started.json?.value(atPath: "replies.0.attachments.0.content.actions.0.data.text") == "printer-3")
 
         // The session is in the same file a fixture server would read.
         let store = try FileSessionStore(path: sessions.path)
