@@ -33,6 +33,10 @@ struct StackSuitesTests {
     @Test(.requires(infra: [.nats, .redis]), .testEnv(infra: [.nats, .redis]))
     func tenantsInParallelSeeOnlyTheirOwnReplies() async throws {
         let env = try TestEnv.required()
+        // Each tenant's worker credential; only its fingerprint may travel, and only to its tenant.
+        let secrets = ["alpha": "alpha-token-\(UUID().uuidString)", "beta": "beta-token-\(UUID().uuidString)"]
+        for (tenant, value) in secrets { try env.writeTenantSecret(tenant: tenant, key: "repo_token", value: value) }
+        func fingerprint(_ tenant: String) -> String { "sha256:" + PackArchive.sha256Hex(Data(secrets[tenant]!.utf8)).prefix(12) }
         let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
         let tap = try await NATSClient.connect(url: try env.natsURL())
         let everything = try await tap.subscribe("greentic.messaging.egress.>")
@@ -41,6 +45,7 @@ struct StackSuitesTests {
             Scenario("chat \(tenant)") {
                 Expect(subject: "greentic.messaging.egress.dev.\(tenant).default.webchat", count: 3, within: .seconds(5)) {
                     $0.json("tenant", equals: .string(tenant)).json("text", contains: repo).header("Greentic-Tenant", equals: tenant)
+                        .json("credential", equals: .string(fingerprint(tenant)))
                 }
                 for i in 0..<3 {
                     Publish(subject: "greentic.messaging.ingress.dev.\(tenant).default.webchat",
@@ -70,6 +75,12 @@ struct StackSuitesTests {
             let keys = state["entries"]?.arrayValue?.compactMap { $0["key"]?.stringValue } ?? []
             #expect(keys.count == 3 && keys.allSatisfy { $0.hasSuffix("/session/\(tenant)-s0") || $0.hasSuffix("/session/\(tenant)-s1") || $0.hasSuffix("/session/\(tenant)-s2") },
                     "\(tenant): \(keys)")
+        }
+        // No secret value reached the test folder (logs, artifacts, env.json, timeline).
+        let files = FileManager.default.enumerator(at: env.directory.root, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file.path) else { continue }
+            for value in secrets.values { #expect(data.range(of: Data(value.utf8)) == nil, "a secret leaked into \(file.path)") }
         }
         let log = try String(contentsOf: env.directory.artifacts.appendingPathComponent("effect_log.jsonl"), encoding: .utf8)
         #expect(EffectLogValidator.validate(log) == [])

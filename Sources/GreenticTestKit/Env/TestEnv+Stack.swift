@@ -50,7 +50,8 @@ extension TestEnv {
     /// to `artifacts/attempt_log.jsonl` and deployment plans under `artifacts/iac/` (its `/iac`).
     /// Sessions are shared by the runner and the fixture server (Redis when requested, else the
     /// fixture server's session file), so a flow that waits is resumed through the fixture
-    /// server; flow state goes to Postgres, else Redis, else the runner's memory.
+    /// server; flow state goes to Postgres, else Redis, else the runner's memory. The runner
+    /// reads tenant secrets written with `writeTenantSecret` (the private secrets folder).
     /// `greentic-deployer` and `greentic-store`, when found, are handed to the real runner as
     /// `GREENTIC_DEPLOYER_BIN` / `GREENTIC_STORE_BIN` and listed in `stack.json`.
     /// `runnerNATSURL` lets a test put a `FaultProxy` between the runner and NATS;
@@ -91,6 +92,7 @@ extension TestEnv {
                             "--effect-log", directory.artifacts.appendingPathComponent("effect_log.jsonl").path,
                             "--attempt-log", directory.artifacts.appendingPathComponent("attempt_log.jsonl").path,
                             "--iac-dir", directory.artifacts.appendingPathComponent("iac").path,
+                            "--secrets-dir", secretsDirectory.path,
                             "--sessions", endpoints.redisURL ?? "file:\(sessionFile)",
                             "--state", endpoints.databaseURL ?? endpoints.redisURL ?? "memory"],
                 readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),

@@ -104,9 +104,13 @@ public struct FlowEngine: Sendable {
     public var maxSteps = 100
     /// Writes plans for `deploy.renderer`; nil means the plan is only reported.
     public var planWriter: (@Sendable (_ tenant: String, _ environment: String) throws -> String)?
+    /// A tenant's secret by name (the runner's secrets store); nil means none is set.
+    public var secrets: (@Sendable (_ tenant: String, _ key: String) -> String?)?
 
-    public init(planWriter: (@Sendable (String, String) throws -> String)? = nil) {
+    public init(planWriter: (@Sendable (String, String) throws -> String)? = nil,
+                secrets: (@Sendable (String, String) -> String?)? = nil) {
         self.planWriter = planWriter
+        self.secrets = secrets
     }
 
     /// Runs `flow` for an input envelope (a ChannelMessageEnvelope or an EventEnvelope), from its
@@ -171,6 +175,16 @@ public struct FlowEngine: Sendable {
         case "messaging.ingress", "events.source", "noop":
             return node.operatorName == "noop" ? nil : "default"
         case "worker.request":
+            // `config.secret` names the tenant's credential for the worker; only its fingerprint
+            // travels (as `credential` on the reply), never the value.
+            if let name = node.config["secret"]?.stringValue {
+                if let value = secrets?(scope.tenant, name) {
+                    vars["credential"] = .string("sha256:" + String(PackArchive.sha256Hex(Data(value.utf8)).prefix(12)))
+                } else if node.config["secret_required"]?.boolValue == true {
+                    throw ComponentFailure(node: node.id, component: node.setting("component") ?? node.operatorName,
+                                           message: "secret '\(name)' is not set for tenant \(scope.tenant)")
+                }
+            }
             let text = vars["text"]?.stringValue ?? ""
             let repo = Self.repository(in: text)
             vars["repo"] = .string(repo)
@@ -206,7 +220,7 @@ public struct FlowEngine: Sendable {
                 "channel": .string(channel), "tenant": .string(scope.tenant), "team": .string(scope.team),
                 "session_id": vars["session_id"] ?? .null,
                 "text": node.setting("text").map { .string(render($0, vars)) } ?? vars["reply"] ?? vars["text"] ?? .null,
-                "delivery": node.config["delivery"] ?? .null,
+                "delivery": node.config["delivery"] ?? .null, "credential": vars["credential"] ?? .null,
             ]))
             return "default"
         case "deploy.renderer":

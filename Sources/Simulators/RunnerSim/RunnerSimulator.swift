@@ -30,6 +30,8 @@ public final class RunnerSimulator: Sendable {
         public var latency: Duration?
         /// Host folder mounted as `/iac` for `deploy.renderer` (plans are written there).
         public var iacDirectory: URL?
+        /// Tenant secrets: `<dir>/<tenant>/secrets.json` (a JSON object of strings), read on use.
+        public var secretsDirectory: URL?
         /// Every attempt, as JSON lines (see `AttemptLog`).
         public var attemptLog: URL?
         /// Where waiting flows are stored (share it with the fixture server to resume there).
@@ -91,13 +93,25 @@ public final class RunnerSimulator: Sendable {
     /// An engine whose deploy renderer writes the plan of the pack declaring `flow` into the
     /// `/iac` folder (when one is configured).
     func engine(for flow: FlowDocument) -> FlowEngine {
-        guard let iac = options.iacDirectory, let pack = Self.packDirectory(declaring: flow.id, packsRoot: options.packsRoot) else {
-            return FlowEngine()
+        var engine = FlowEngine()
+        if let dir = options.secretsDirectory {
+            engine.secrets = { tenant, key in Self.secret(in: dir, tenant: tenant, key: key) }
         }
-        return FlowEngine { tenant, environment in
+        guard let iac = options.iacDirectory, let pack = Self.packDirectory(declaring: flow.id, packsRoot: options.packsRoot) else {
+            return engine
+        }
+        engine.planWriter = { tenant, environment in
             let runtime = HostPlanRuntime(source: .inferred(packDirectory: pack.path, tenant: tenant, environment: environment))
             return try DeployPlanComponent.run(runtime: runtime, sandbox: IacSandbox(hostRoot: iac)).path
         }
+        return engine
+    }
+
+    /// One secret of a tenant from `<dir>/<sanitised tenant>/secrets.json`.
+    static func secret(in dir: URL, tenant: String, key: String) -> String? {
+        let file = dir.appendingPathComponent(NameSanitizer.pathComponent(tenant, fallback: "tenant")).appendingPathComponent("secrets.json")
+        guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+        return (try? JSONValue.parse(data))?[key]?.stringValue
     }
 
     /// The pack folder whose manifest lists a flow with this id.

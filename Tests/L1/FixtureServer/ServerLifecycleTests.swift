@@ -64,13 +64,19 @@ struct ServerLifecycleTests {
         let env = try TestEnv.required()
         let server = try await ServerHarness.start(env, arguments: ["--watch"])
         let c = server.client
+        // The watcher reflects a change within 1 s on an idle machine; with every test running in
+        // parallel on 2 cores it has taken longer, so the bound is 3 s and a slow case is noted.
         func waitFor(_ what: String, _ condition: @escaping (JSONValue) -> Bool) async throws {
             let start = ContinuousClock.now
-            while ContinuousClock.now - start < .seconds(1) {
-                if let json = try await c.get("/packs").json, condition(json) { return }
+            while ContinuousClock.now - start < .seconds(3) {
+                if let json = try await c.get("/packs").json, condition(json) {
+                    let took = ContinuousClock.now - start
+                    if took > .seconds(1) { env.log("\(what) took \(took) (machine under load)") }
+                    return
+                }
                 try await Task.sleep(for: .milliseconds(25))
             }
-            Issue.record("\(what) not reflected within a second: \(try await c.get("/packs").text)")
+            Issue.record("\(what) not reflected within 3 s: \(try await c.get("/packs").text)")
         }
         func ids(_ j: JSONValue) -> [String] { j["packs"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [] }
 
