@@ -21,7 +21,8 @@ Options:
 
 Environment:
   E2E_INSTALL=1|0   install missing Debian packages (nats-server, redis-server, postgresql,
-                    libpq-dev) and nats-py from PyPI; default: yes when running as root
+                    libpq-dev, and chromium for l2) and nats-py from PyPI; default: yes when
+                    running as root
   E2E_KEEP=1        keep the artifacts of passing tests (.build/e2e/<test>/)
   E2E_STRICT=1      a test whose prerequisites are missing fails instead of skipping
                     (also implied by CI=true)
@@ -66,6 +67,9 @@ install_missing() {
     want="$want postgresql"
   fi
   [ -f /usr/include/postgresql/libpq-fe.h ] || want="$want libpq-dev"
+  if [ "$tier" = "l2" ] || [ "$tier" = "all" ]; then
+    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || want="$want chromium"
+  fi
   local allowed="${E2E_INSTALL:-}"
   if [ -z "$allowed" ]; then
     if [ "$(id -u)" = "0" ]; then allowed=1; else allowed=0; fi
