@@ -117,6 +117,11 @@ let package = Package(
             dependencies: [
                 "GreenticTestKit",
                 "ScenarioDSL",
+                "GreenticFixtureServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/greentic-bench"

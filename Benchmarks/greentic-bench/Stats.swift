@@ -48,3 +48,41 @@ enum Report {
 func milliseconds(_ d: Duration) -> Double {
     Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
 }
+
+/// One measured figure with its unit, an optional baseline measured in the same run, and the
+/// target it is held to (for throughputs, sizes and anything that is not a latency sample set).
+struct Metric {
+    var name: String
+    var value: Double
+    var unit: String
+    var baseline: Double?
+    var target: String
+
+    var ratio: Double? { baseline.map { value / $0 } }
+}
+
+extension Report {
+    static func metrics(_ rows: [Metric]) -> String {
+        func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, n - s.count))
+            return left ? fill + s : s + fill
+        }
+        func format(_ v: Double, _ unit: String) -> String { String(format: v >= 100 ? "%.0f %@" : "%.2f %@", v, unit as NSString) }
+        var out = pad("measurement", 52) + pad("value", 16, left: true) + pad("baseline", 16, left: true) + pad("ratio", 9, left: true) + "  target\n"
+        for m in rows {
+            out += pad(m.name, 52) + pad(format(m.value, m.unit), 16, left: true)
+                + pad(m.baseline.map { format($0, m.unit) } ?? "-", 16, left: true)
+                + pad(m.ratio.map { String(format: "%.2fx", $0) } ?? "-", 9, left: true) + "  " + m.target + "\n"
+        }
+        return out
+    }
+
+    static func json(_ rows: [Metric]) -> String {
+        let items = rows.map { m in
+            String(format: "{\"name\":\"%@\",\"value\":%.4f,\"unit\":\"%@\",\"baseline\":%@,\"ratio\":%@,\"target\":\"%@\"}",
+                   m.name as NSString, m.value, m.unit as NSString, (m.baseline.map { String(format: "%.4f", $0) } ?? "null") as NSString,
+                   (m.ratio.map { String(format: "%.4f", $0) } ?? "null") as NSString, m.target as NSString)
+        }
+        return "[" + items.joined(separator: ",") + "]\n"
+    }
+}

@@ -9,7 +9,7 @@ struct TestEnvBench: AsyncParsableCommand {
         abstract: "TestEnv ready time with native NATS, Postgres (per-test database) and Redis."
     )
 
-    @Option(help: "Runs per measurement.") var runs = 20
+    @Option(help: "Runs per measurement.") var runs = 30
     @Option(help: "Write the results as JSON to this file.") var json: String?
 
     func run() async throws {

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import GreenticTestKit
+import ScenarioDSL
+
+/// Scenario DSL overhead: a 1,000-step scenario of requests against a local NATS responder,
+/// next to the same 1,000 requests made with the client directly.
+struct ScenarioBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scenario", abstract: "A 1,000-step scenario against a local responder, against the raw client.")
+
+    @Option(help: "Steps per run.") var steps = 1_000
+    @Option(help: "Runs.") var runs = 5
+    @Option(help: "Write the results as JSON to this file.") var json: String?
+
+    func run() async throws {
+        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-bench-scenario-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: base) }
+        var options = TestEnvOptions(environment: ProcessInfo.processInfo.environment.merging(["E2E_ARTIFACTS_DIR": base.path]) { $1 })
+        options.infraSelection = .native
+        let rows = try await TestEnv.with(name: "bench-scenario", infra: [.nats], options: options) { env in
+            let responderClient = try await NATSClient.connect(url: try env.natsURL())
+            let inbox = try await responderClient.subscribe("bench.echo")
+            let responder = Task {
+                for await message in inbox {
+                    if let reply = message.replyTo { try? await responderClient.publish(reply, payload: message.payload) }
+                }
+            }
+            try await responderClient.flush()
+            let client = try await NATSClient.connect(url: try env.natsURL())
+            var raw = Samples(name: "\(steps) requests, raw client", values: [])
+            var dsl = Samples(name: "\(steps)-step scenario (Request steps)", values: [])
+            let scenario = Scenario(name: "bench", steps: (0..<steps).map { i in Request(subject: "bench.echo", json: ["i": .number(Double(i))]).step })
+            for _ in 0..<runs {
+                var start = ContinuousClock.now
+                for i in 0..<steps { _ = try await client.request("bench.echo", json: ["i": .number(Double(i))]) }
+                raw.values.append(milliseconds(ContinuousClock.now - start))
+                start = ContinuousClock.now
+                try await env.run(scenario, nats: client)
+                dsl.values.append(milliseconds(ContinuousClock.now - start))
+            }
+            responder.cancel()
+            await client.close()
+            await responderClient.close()
+            return [(raw, nil as Samples?, "baseline"), (dsl, raw, "overhead per step = (scenario - raw) / steps")]
+        }
+        print(Report.table(rows), terminator: "")
+        let perStep = (rows[1].0.median - rows[0].0.median) / Double(steps) * 1000
+        print(String(format: "DSL overhead per step: %.1f µs\n", perStep))
+        if let json { try Report.json(rows).write(toFile: json, atomically: true, encoding: .utf8) }
+    }
+}
