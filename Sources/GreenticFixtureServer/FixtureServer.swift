@@ -14,6 +14,7 @@ public enum FixtureServer {
     public static func router(state: FixtureServerState) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: AuthTokenMiddleware(token: state.config.authToken))
         router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin],
                                               allowMethods: [.get, .post, .delete, .options]))
         let input = RequestInput(maxBodyBytes: state.config.maxBodyBytes)

@@ -57,8 +57,9 @@ struct PacksList: AsyncParsableCommand {
         let config = try options.load()
         let index: PackIndex
         do { index = try PackIndex.build(root: config.packsRoot) } catch { throw CLIError(message: "\(error)") }
-        let tenant = self.tenant ?? config.defaults.tenant
-        let resolution = index.resolve(tenant: tenant, team: team ?? config.defaults.team, user: user)
+        let tenant = try CLIInput.identifier(self.tenant, option: "tenant") ?? config.defaults.tenant
+        let resolution = index.resolve(tenant: tenant, team: try CLIInput.identifier(team, option: "team") ?? config.defaults.team,
+                                       user: try CLIInput.identifier(user, option: "user"))
         if json {
             StandardOutput.line(JSONWriter.pretty(resolution.listingJSON))
             return
@@ -113,7 +114,8 @@ struct PacksPlan: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.load()
-        let tenant = self.tenant ?? config.defaults.tenant ?? config.defaultPlanTenant
+        let tenant = try CLIInput.identifier(self.tenant, option: "tenant") ?? config.defaults.tenant ?? config.defaultPlanTenant
+        let packID = try CLIInput.identifier(self.packID, option: "pack-id")
         let index: PackIndex
         do { index = try PackIndex.build(root: config.packsRoot) } catch { throw CLIError(message: "\(error)") }
         let resolved = index.resolve(tenant: tenant, team: config.defaults.team, user: nil).packs

@@ -32,8 +32,10 @@ struct RunnerEmit: AsyncParsableCommand {
     func run() async throws {
         let payload = try parsePayload(self.payload, what: "runner emit")
         let config = try options.load()
-        let tenant = self.tenant ?? config.defaults.tenant
-        let team = self.team ?? config.defaults.team
+        let flow = try CLIInput.flow(self.flow)
+        let tenant = try CLIInput.identifier(self.tenant, option: "tenant") ?? config.defaults.tenant
+        let team = try CLIInput.identifier(self.team, option: "team") ?? config.defaults.team
+        let user = try CLIInput.identifier(self.user, option: "user")
         if let server {
             var body: [String: JSONValue] = ["flow": .string(flow), "payload": payload]
             if let tenant { body["tenant"] = .string(tenant) }

@@ -26,6 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = CLILogging.logger()
+        // Many concurrent clients need many descriptors: raise the soft limit to the hard one.
+        var limit = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
         let config = try options.load(extra: listen.map { ["server": ["listen_addr": .string($0)]] })
         let state: FixtureServerState
         do { state = try FixtureServerState(config: config, logger: logger) } catch {

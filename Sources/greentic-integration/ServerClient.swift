@@ -27,6 +27,9 @@ struct ServerClient {
         let target = url(path, query: query)
         var request = HTTPClientRequest(url: target)
         request.method = method
+        if let token = ProcessInfo.processInfo.environment["GREENTIC_SERVER__AUTH_TOKEN"], !token.isEmpty {
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        }
         if let json {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: JSONWriter.compact(json)))

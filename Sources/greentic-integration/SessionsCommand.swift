@@ -26,13 +26,8 @@ struct SessionsPurge: AsyncParsableCommand {
     func run() async throws {
         let logger = CLILogging.logger()
         let config = try options.load()
-        func clean(_ s: String?, _ name: String) throws -> String? {
-            guard let t = s?.trimmingCharacters(in: .whitespaces), !t.isEmpty else { return nil }
-            guard NameSanitizer.isValidIdentifier(t) else { throw CLIError(message: "--\(name) '\(t)' must match [A-Za-z0-9._-]+") }
-            return t
-        }
-        let filter = SessionFilter(tenant: try clean(tenant, "tenant") ?? config.defaults.tenant,
-                                   team: try clean(team, "team") ?? config.defaults.team, user: try clean(user, "user"))
+        let filter = SessionFilter(tenant: try CLIInput.identifier(tenant, option: "tenant") ?? config.defaults.tenant,
+                                   team: try CLIInput.identifier(team, option: "team") ?? config.defaults.team, user: try CLIInput.identifier(user, option: "user"))
         if filter.isEmpty && !all { throw CLIError(message: "refusing to delete every session: give --tenant, --team or --user, or --all") }
         do {
             let store = try FixtureServerState.makeStore(config)
@@ -56,10 +51,10 @@ struct SessionsResume: AsyncParsableCommand {
 
     func run() async throws {
         let payload = try parsePayload(self.payload, what: "session resume")
-        guard let user else { throw CLIError(message: "--user is required for session resume") }
+        guard let user = try CLIInput.identifier(user, option: "user") else { throw CLIError(message: "--user is required for session resume") }
         var body: [String: JSONValue] = ["user": .string(user), "payload": payload]
-        if let tenant { body["tenant"] = .string(tenant) }
-        if let team { body["team"] = .string(team) }
+        if let tenant = try CLIInput.identifier(tenant, option: "tenant") { body["tenant"] = .string(tenant) }
+        if let team = try CLIInput.identifier(team, option: "team") { body["team"] = .string(team) }
         let event = try await ServerClient(server).call(.POST, "/sessions/resume", json: .object(body)) ?? .null
         StandardOutput.line("Resumed flow \(event["flow"]?.stringValue ?? "?") for tenant=\(debugOptional(event["tenant"]?.stringValue)) user=\(debugOptional(user)); result=\(JSONWriter.compact(event["result"] ?? .null))")
     }
@@ -75,7 +70,9 @@ struct SessionsList: AsyncParsableCommand {
     @Flag(help: "Print the server's JSON on stdout.") var json = false
 
     func run() async throws {
-        let body = try await ServerClient(server).call(.GET, "/sessions", query: [("tenant", tenant), ("team", team), ("user", user)]) ?? .null
+        let query = [("tenant", try CLIInput.identifier(tenant, option: "tenant")), ("team", try CLIInput.identifier(team, option: "team")),
+                     ("user", try CLIInput.identifier(user, option: "user"))]
+        let body = try await ServerClient(server).call(.GET, "/sessions", query: query) ?? .null
         if json {
             StandardOutput.line(JSONWriter.pretty(body))
             return

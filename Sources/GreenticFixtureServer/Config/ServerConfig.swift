@@ -18,6 +18,7 @@ public struct TenantDefaults: Sendable, Equatable {
 /// [server]
 /// listen_addr = "127.0.0.1:8080"   # IP:port; port 0 picks a free port
 /// max_body_bytes = 1048576
+/// auth_token = ""                  # when set, POST/DELETE need Authorization: Bearer <token>
 /// [packs]
 /// root = "Packs"                   # absolute, or relative to the working directory
 /// default_tenant = "dev"           # tenant for `packs plan` when none is given
@@ -46,6 +47,8 @@ public struct TenantDefaults: Sendable, Equatable {
 public struct ServerConfig: Sendable, Equatable {
     public var listenAddress: String
     public var maxBodyBytes: Int
+    /// Bearer token required by every mutating route (Direct Line routes have their own tokens).
+    public var authToken: String?
     public var packsRoot: String
     public var defaultPlanTenant: String
     public var sessionBackend: String
@@ -61,7 +64,7 @@ public struct ServerConfig: Sendable, Equatable {
 
     /// The built-in defaults as a config layer.
     public static let defaultLayer: JSONValue = [
-        "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576],
+        "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576, "auth_token": ""],
         "packs": ["root": "Packs", "default_tenant": "dev"],
         "stores": ["session": ["backend": "file", "file_path": ".data/sessions.json", "redis_url": "", "redis_prefix": ""]],
         "runner": ["url": "", "timeout_ms": 10_000],
@@ -99,6 +102,7 @@ public struct ServerConfig: Sendable, Equatable {
         listenAddress = try string("server.listen_addr")
         _ = try ListenAddress(parsing: listenAddress)
         maxBodyBytes = try int("server.max_body_bytes")
+        authToken = optional(try string("server.auth_token"))
         packsRoot = absolute(try string("packs.root"))
         defaultPlanTenant = optional(try string("packs.default_tenant")) ?? "dev"
         let backend = try string("stores.session.backend").lowercased()
@@ -190,7 +194,8 @@ public struct ServerConfig: Sendable, Equatable {
     /// The config as JSON for logs (no secrets: the Redis password is redacted).
     public var summaryJSON: JSONValue {
         [
-            "server": ["listen_addr": .string(listenAddress), "max_body_bytes": .number(Double(maxBodyBytes))],
+            "server": ["listen_addr": .string(listenAddress), "max_body_bytes": .number(Double(maxBodyBytes)),
+                       "auth_token": authToken == nil ? .null : "(set)"],
             "packs": ["root": .string(packsRoot), "default_tenant": .string(defaultPlanTenant)],
             "stores": ["session": [
                 "backend": .string(sessionBackend), "file_path": .string(sessionFile),

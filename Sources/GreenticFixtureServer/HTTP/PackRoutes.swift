@@ -15,7 +15,9 @@ struct PackRoutes {
             let user = try RequestInput.identifier(query["user"].flatMap(RequestInput.trimmed), "user")
             return JSONResponse.make(state.packIndex.resolve(tenant: tenant, team: team, user: user).listingJSON)
         }
-        router.post("/packs/reload") { _, _ in
+        router.post("/packs/reload") { request, _ in
+            // No body is needed; one that is sent must still be a JSON object.
+            _ = try await input.jsonObject(request, optional: true)
             let index: PackIndex
             do { index = try state.reloadPacks() } catch {
                 throw APIError(.internalServerError, "pack_index_error", "\(error) (the previous index is kept)")

@@ -26,7 +26,8 @@ public enum NameSanitizer {
 
     /// Whether `value` is a valid platform identifier: `[A-Za-z0-9._-]+` (greentic-contracts §1.1).
     public static func isValidIdentifier(_ value: String) -> Bool {
-        !value.isEmpty && value.unicodeScalars.allSatisfy { isAllowed($0) || $0 == "." }
+        // "." and ".." are path segments, never names.
+        !value.isEmpty && value.unicodeScalars.allSatisfy { isAllowed($0) || $0 == "." } && !value.allSatisfy { $0 == "." }
     }
 
     private static func isAllowed(_ s: Unicode.Scalar) -> Bool {

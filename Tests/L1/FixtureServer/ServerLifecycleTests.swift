@@ -10,36 +10,13 @@ struct ServerLifecycleTests {
     func killDuringUpsertBurstLosesNoAcknowledgedSession() async throws {
         let env = try TestEnv.required()
         let first = try await ServerHarness.start(env, name: "victim")
-        let acknowledged = Locked<[String]>([])
-        let client = first.client
-        let writers = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for w in 0..<8 {
-                    group.addTask {
-                        for i in 0..<10_000 {
-                            let key = "w\(w)-\(i)"
-                            guard let r = try? await client.post("/sessions", json: ["tenant": "acme", "user": "u", "key": .string(key)]),
-                                  r.status == 200 else { return }
-                            acknowledged.mutate { $0.append(key) }
-                        }
-                    }
-                }
-            }
-        }
-        while acknowledged.value.count < 300 { try await Task.sleep(for: .milliseconds(5)) }
-        first.process.signalGroup(SIGKILL)
-        _ = await first.process.waitForExit()
-        writers.cancel()
-        await writers.value
-        let acked = Set(acknowledged.value)
+        let acked = try await UpsertBurst.acknowledgedUntilKilled(first)
         #expect(acked.count >= 300)
 
         let second = try await ServerHarness.start(env, name: "restarted", environment: [
             "GREENTIC_STORES__SESSION__FILE_PATH": first.sessionFile.path,
         ])
-        let listed = try #require(try await second.client.get("/sessions?tenant=acme").json?["sessions"]?.arrayValue)
-        let present = Set(listed.compactMap { $0["key"]?.stringValue })
-        let lost = acked.subtracting(present)
+        let lost = acked.subtracting(try await UpsertBurst.present(second))
         #expect(lost.isEmpty, "\(lost.count) acknowledged session(s) lost, e.g. \(lost.prefix(5))")
     }
 

@@ -142,7 +142,7 @@ struct NATSClientTests {
         #expect(try await js.streamInfo("ORDERS").value(atPath: "state.messages") == 5)
 
         try await js.addPullConsumer(stream: "ORDERS", durable: "worker")
-        let batch = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 3)
+        let batch = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 3, expires: .seconds(5))
         #expect(batch.map(\.text) == ["order 1", "order 2", "order 3"])
         for m in batch { try await js.ack(m) }
         try await nats.flush()

@@ -81,4 +81,16 @@ struct RedisSessionStoreTests {
         #expect(write.status == 500 && write.errorCode == "store_error")
         #expect(try await client.get("/readyz").status == 503)
     }
+
+    @Test(.requires(infra: [.redis]), .testEnv(infra: [.redis]), .tags(.server, .durability))
+    func killDuringUpsertBurstLosesNoAcknowledgedSessionInRedis() async throws {
+        let env = try TestEnv.required()
+        let redis = ["GREENTIC_STORES__SESSION__BACKEND": "redis", "GREENTIC_STORES__SESSION__REDIS_URL": try env.redisURL()]
+        let first = try await ServerHarness.start(env, name: "victim", environment: redis)
+        let acked = try await UpsertBurst.acknowledgedUntilKilled(first)
+        #expect(acked.count >= 300)
+        let second = try await ServerHarness.start(env, name: "restarted", environment: redis)
+        let lost = acked.subtracting(try await UpsertBurst.present(second))
+        #expect(lost.isEmpty, "\(lost.count) acknowledged session(s) lost, e.g. \(lost.prefix(5))")
+    }
 }
