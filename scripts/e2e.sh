@@ -74,12 +74,13 @@ install_missing() {
   if [ -z "$allowed" ]; then
     if [ "$(id -u)" = "0" ]; then allowed=1; else allowed=0; fi
   fi
-  if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import nats' >/dev/null 2>&1; then
+  if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import nats, openapi_spec_validator' >/dev/null 2>&1; then
     if [ "$allowed" = "1" ]; then
-      log "installing nats-py (Python NATS client, for the interop tests)"
-      python3 -m pip install -q nats-py >&2 2>/dev/null || python3 -m pip install -q --break-system-packages nats-py >&2 || log "pip install nats-py failed"
+      log "installing nats-py and openapi-spec-validator (for the interop and OpenAPI tests)"
+      python3 -m pip install -q nats-py openapi-spec-validator >&2 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages nats-py openapi-spec-validator >&2 || log "pip install failed"
     else
-      log "missing: nats-py (python3 -m pip install nats-py); the interop test will be skipped"
+      log "missing: nats-py or openapi-spec-validator (python3 -m pip install nats-py openapi-spec-validator); those tests will be skipped"
     fi
   fi
   [ -n "$want" ] || return 0

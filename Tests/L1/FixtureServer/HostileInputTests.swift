@@ -185,3 +185,33 @@ struct HostileInputTests {
                 "the token is not logged")
     }
 }
+
+@Suite("The OpenAPI document passes a schema checker", .tags(.server))
+struct OpenAPIValidationTests {
+    @Test(.requires(executables: ["python3"]), .testEnv())
+    func servedDocumentIsValidOpenAPI() async throws {
+        let env = try TestEnv.required()
+        let probe = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", "import openapi_spec_validator"], timeout: .seconds(30))
+        if probe.status != 0 {
+            try Prerequisites.skipOrFail(["Python package openapi-spec-validator (python3 -m pip install openapi-spec-validator)"])
+        }
+        let server = try await ServerHarness.start(env)
+        let served = try await server.client.get("/openapi.json")
+        let file = env.directory.artifacts.appendingPathComponent("openapi.json")
+        try served.body.write(to: file)
+        let check = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", """
+            import json, sys
+            from openapi_spec_validator import validate
+            validate(json.load(open(sys.argv[1])))
+            print("valid")
+            """, file.path], timeout: .seconds(60))
+        #expect(check.status == 0 && check.stdout.contains("valid"), "\(check.stderr.suffix(1500))")
+        // A broken document is caught, so the check is not vacuous.
+        var broken = try JSONValue.parse(served.body).objectValue!
+        broken["paths"] = ["/x": ["get": ["responses": "not an object"]]]
+        try Data(JSONWriter.compact(.object(broken)).utf8).write(to: file)
+        let refused = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", "import json,sys\nfrom openapi_spec_validator import validate\nvalidate(json.load(open(sys.argv[1])))", file.path],
+                                                  timeout: .seconds(60))
+        #expect(refused.status != 0)
+    }
+}
