@@ -28,6 +28,8 @@ Environment:
                     (also implied by CI=true)
   E2E_INFRA         auto|native|compose|external (see docs/infra.md)
   E2E_ARTIFACTS_DIR where per-test folders go (default .build/e2e)
+  GOLDEN_RECORD     never|missing|failed|all: rewrite goldens (refused on a dirty git tree
+                    unless GOLDEN_FORCE=1); GOLDEN_RECORD=all scripts/e2e.sh l1 refreshes them
 USAGE
 }
 
@@ -50,6 +52,15 @@ done
 
 cd "$(dirname "$0")/.." || exit 2
 root=$(pwd)
+
+# Recording goldens rewrites tracked files: only on a clean tree, so the diff shows exactly what
+# was recorded (GOLDEN_FORCE=1 overrides).
+if [ -n "${GOLDEN_RECORD:-}" ] && [ "${GOLDEN_RECORD}" != "never" ] && [ "${GOLDEN_FORCE:-}" != "1" ]; then
+  if [ -n "$(git status --porcelain 2>/dev/null)" ]; then
+    echo "e2e.sh: refusing GOLDEN_RECORD=${GOLDEN_RECORD} on a dirty tree (commit or stash first, or set GOLDEN_FORCE=1)" >&2
+    exit 2
+  fi
+fi
 
 case "$tier" in
   l0) modules="L0" ;;
