@@ -12,7 +12,7 @@ Tiers (cumulative):
   l0    pure logic, no processes                        (Tests/L0)
   l1    + real local processes and loopback             (Tests/L1)
   l2    + full infrastructure: NATS, Postgres, Redis    (Tests/L2)
-  all   every tier (what CI runs)
+  all   every tier, and the Examples/Downstream package (what CI runs)
 
 Options:
   --focus PATTERN   run only tests whose identifier (Module.Suite/test) matches the regular
@@ -28,6 +28,7 @@ Environment:
                     (also implied by CI=true)
   E2E_INFRA         auto|native|compose|external (see docs/infra.md)
   E2E_ARTIFACTS_DIR where per-test folders go (default .build/e2e)
+  E2E_DOWNSTREAM=0  with all, skip building and testing Examples/Downstream
   GOLDEN_RECORD     never|missing|failed|all: rewrite goldens (refused on a dirty git tree
                     unless GOLDEN_FORCE=1); GOLDEN_RECORD=all scripts/e2e.sh l1 refreshes them
 USAGE
@@ -125,10 +126,23 @@ if [ "${E2E_KEEP:-0}" != "1" ] && [ -d "$artifacts" ]; then
   find "$artifacts" -mindepth 1 -maxdepth 1 ! -name .reaper -exec rm -rf {} + 2>/dev/null || true
 fi
 
-filter="^(${modules})\\."
-[ -n "$focus" ] && filter="^(${modules})\\..*(${focus})"
 results=$(mktemp -d)
 output="$results/swift-test.log"
+
+# `all` also builds and tests Examples/Downstream, a package that uses the kit from outside
+# (its output goes to stderr; its result is listed with the tiers). E2E_DOWNSTREAM=0 skips it.
+downstream=""
+if [ "$tier" = "all" ] && [ -z "$focus" ] && [ "${E2E_DOWNSTREAM:-1}" != "0" ]; then
+  log "building and testing Examples/Downstream"
+  if (cd Examples/Downstream && swift build --build-tests >&2 && swift test --skip-build 2>&1) > "$results/downstream.log" 2>&1; then
+    downstream="Downstream: passed ($(grep -E 'Test run with [0-9]+ tests?' "$results/downstream.log" | tail -n 1 | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/') Swift Testing tests, $(grep -E "Executed [0-9]+ tests?" "$results/downstream.log" | tail -n 1 | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/') XCTest tests)"
+  else
+    downstream="Downstream: FAILED (see below)"
+  fi
+  cat "$results/downstream.log" >&2
+fi
+filter="^(${modules})\\."
+[ -n "$focus" ] && filter="^(${modules})\\..*(${focus})"
 
 log "running swift test --filter '$filter'"
 swift test --skip-build --filter "$filter" --xunit-output "$results/results.xml" 2>&1 | tee "$output"
@@ -175,6 +189,10 @@ if not tiers:
 PY
 else
   echo "(python3 or the results file is missing; see the summary below)"
+fi
+if [ -n "$downstream" ]; then
+  echo "$downstream"
+  case "$downstream" in *FAILED*) status=1; tail -n 40 "$results/downstream.log" ;; esac
 fi
 
 ran=$(printf '%s' "$summary" | sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p')
