@@ -15,10 +15,9 @@ struct MemoryBench: AsyncParsableCommand {
     @Option(help: "Write the results as JSON to this file.") var json: String?
 
     func run() async throws {
-        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-bench-memory-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: base) }
-        var options = TestEnvOptions(environment: ProcessInfo.processInfo.environment.merging(["E2E_ARTIFACTS_DIR": base.path]) { $1 })
-        options.infraSelection = .native
+        var scratch = BenchScratch("memory")
+        defer { scratch.remove() }
+        let options = scratch.options
         let count = sessions
         let rows = try await TestEnv.with(name: "bench-memory", infra: [], options: options) { env in
             let server = try await env.start(.fixtureServer(

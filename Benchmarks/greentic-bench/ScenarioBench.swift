@@ -14,10 +14,9 @@ struct ScenarioBench: AsyncParsableCommand {
     @Option(help: "Write the results as JSON to this file.") var json: String?
 
     func run() async throws {
-        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-bench-scenario-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: base) }
-        var options = TestEnvOptions(environment: ProcessInfo.processInfo.environment.merging(["E2E_ARTIFACTS_DIR": base.path]) { $1 })
-        options.infraSelection = .native
+        var scratch = BenchScratch("scenario")
+        defer { scratch.remove() }
+        let options = scratch.options
         let rows = try await TestEnv.with(name: "bench-scenario", infra: [.nats], options: options) { env in
             let responderClient = try await NATSClient.connect(url: try env.natsURL())
             let inbox = try await responderClient.subscribe("bench.echo")

@@ -19,10 +19,9 @@ struct ServerBench: AsyncParsableCommand {
 
     func run() async throws {
         _ = try Wrk.locate()
-        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-bench-server-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: base) }
-        var options = TestEnvOptions(environment: ProcessInfo.processInfo.environment.merging(["E2E_ARTIFACTS_DIR": base.path]) { $1 })
-        options.infraSelection = .native
+        var scratch = BenchScratch("server")
+        defer { scratch.remove() }
+        let options = scratch.options
         let rows = try await TestEnv.with(name: "bench-server", infra: [.redis], options: options) { env in
             let bare = try await BareServer.start()
             let bareHealth = try await Wrk.run(bare.url + "/healthz", connections: connections, seconds: seconds)

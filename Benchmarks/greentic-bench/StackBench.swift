@@ -12,10 +12,9 @@ struct StackBench: AsyncParsableCommand {
     @Option(help: "Write the results as JSON to this file.") var json: String?
 
     func run() async throws {
-        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-bench-stack-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: base) }
-        var options = TestEnvOptions(environment: ProcessInfo.processInfo.environment.merging(["E2E_ARTIFACTS_DIR": base.path]) { $1 })
-        options.infraSelection = .native
+        var scratch = BenchScratch("stack")
+        defer { scratch.remove() }
+        let options = scratch.options
         let packsRoot = URL(fileURLWithPath: packs).standardizedFileURL
         print("runner and fixture server: \(GreenticBinaries.integrationCLI())")
         var samples = Samples(name: "stack boot (all services healthy)", values: [])

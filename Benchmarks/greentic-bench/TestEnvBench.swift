@@ -13,11 +13,10 @@ struct TestEnvBench: AsyncParsableCommand {
     @Option(help: "Write the results as JSON to this file.") var json: String?
 
     func run() async throws {
-        let base = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-bench-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: base) }
-        var options = TestEnvOptions(environment: ProcessInfo.processInfo.environment.merging(["E2E_ARTIFACTS_DIR": base.path]) { $1 })
-        options.keepOnSuccess = false
-        options.infraSelection = .native
+        var scratch = BenchScratch("testenv")
+        defer { scratch.remove() }
+        scratch.options.keepOnSuccess = false
+        let options = scratch.options
 
         // Cold start: the first environment of the process (for Postgres it includes initdb).
         let coldNATS = try await timeEnv([.nats], options)
@@ -29,7 +28,7 @@ struct TestEnvBench: AsyncParsableCommand {
         var redis = Samples(name: "TestEnv [.redis] ready", values: [])
         var all = Samples(name: "TestEnv [.nats, .postgres, .redis] ready", values: [])
         for _ in 0..<runs {
-            bareNATS.values.append(try await bareNATSServer(base))
+            bareNATS.values.append(try await bareNATSServer(scratch.base))
             nats.values.append(try await timeEnv([.nats], options))
             pg.values.append(try await timeEnv([.postgres], options))
             redis.values.append(try await timeEnv([.redis], options))

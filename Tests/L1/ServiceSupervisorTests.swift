@@ -42,14 +42,15 @@ struct ServiceSupervisorTests {
             try await env.start(spec)
             Issue.record("start did not fail")
         } catch let error as ServiceError {
-            // The readiness timeout is 30 s: the start must fail as soon as the process ends. Alone
-            // this takes milliseconds; the bound leaves room for a machine busy with the other
-            // tests running in parallel (two cores here).
+            // The readiness timeout is 30 s: the start must fail when the process ends, not when the
+            // timeout runs out. Alone this takes milliseconds; with every test running in parallel
+            // on two cores it has taken seconds, so the bound is a third of the timeout (a speed
+            // figure belongs in a benchmark, not here).
             let failedAt = Date()
-            #expect(ContinuousClock.now - started < .seconds(5), "took \(ContinuousClock.now - started)")
+            #expect(ContinuousClock.now - started < .seconds(12), "took \(ContinuousClock.now - started)")
             let stamp = try String(contentsOf: exitStamp, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
             let exited = Date(timeIntervalSince1970: (Double(stamp) ?? 0) / 1e9)
-            #expect(failedAt.timeIntervalSince(exited) < 3, "failed \(failedAt.timeIntervalSince(exited)) s after the exit")
+            #expect(failedAt.timeIntervalSince(exited) < 10, "failed \(failedAt.timeIntervalSince(exited)) s after the exit")
             if failedAt.timeIntervalSince(exited) >= 1 {
                 HarnessLogger.shared.notice("fail-fast took \(failedAt.timeIntervalSince(exited)) s after the exit (machine under load)")
             }

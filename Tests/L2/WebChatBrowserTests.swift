@@ -14,9 +14,8 @@ struct WebChatBrowserTests {
         let nats = try await NATSClient.connect(url: try env.natsURL())
         let rebuilds = try await nats.subscribe("greentic.repo.build.request")
         try await nats.flush()
-        let browser = try await ChromiumSession.launch(in: env, executable: try #require(ChromiumSession.locate()))
         let screenshot = env.directory.artifacts.appendingPathComponent("webchat.png")
-        do {
+        try await Self.withBrowser(env, screenshot: screenshot) { browser in
             try await browser.navigate(stack.fixtureServerURL + "/webchat/?tenant=acme&user=browser-user")
             try await browser.waitUntil("document.getElementById('status').textContent.startsWith('Connected to conv-')", what: "the page to connect")
 
@@ -34,11 +33,6 @@ struct WebChatBrowserTests {
                                    "You: please rebuild ledger-api", "Bot: Rebuild of ledger-api requested."])
             #expect(try await browser.evaluate("document.getElementById('error').textContent") == "")
             #expect(try await browser.evaluate("document.getElementById('chat-input').value") == "", "the box is cleared after sending")
-            try await browser.screenshot(to: screenshot)
-        } catch {
-            try? await browser.screenshot(to: screenshot)
-            _ = try? env.keep(screenshot)
-            throw error
         }
         // The typed message reached the product: the runner published the rebuild request.
         let event = try #require(await rebuilds.next(timeout: .seconds(5)))
@@ -49,7 +43,6 @@ struct WebChatBrowserTests {
         let kept = try env.keep(screenshot)
         #expect(FileManager.default.fileExists(atPath: kept.path))
         print("webchat screenshot: \(kept.path)")
-        await browser.close()
         await nats.close()
     }
 
@@ -58,9 +51,8 @@ struct WebChatBrowserTests {
         let env = try TestEnv.required()
         let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"),
                                              serverEnvironment: ["GREENTIC_WEBCHAT__FLOW": "helpdesk_ticket", "GREENTIC_WEBCHAT__MENU": "cannot print"])
-        let browser = try await ChromiumSession.launch(in: env, executable: try #require(ChromiumSession.locate()))
         let screenshot = env.directory.artifacts.appendingPathComponent("webchat-card.png")
-        do {
+        try await Self.withBrowser(env, screenshot: screenshot) { browser in
             try await browser.navigate(stack.fixtureServerURL + "/webchat/?tenant=acme&user=card-user")
             try await browser.waitUntil("document.getElementById('status').textContent.startsWith('Connected to conv-')", what: "the page to connect")
             try await browser.click("#menu button[data-choice='cannot print']")
@@ -72,14 +64,24 @@ struct WebChatBrowserTests {
             try await browser.click("#transcript li.bot .card .card-action")
             try await browser.waitUntil(#"[...document.querySelectorAll('#transcript li.bot')].some(li => li.textContent === 'Bot: Ticket opened for printer-3: cannot print')"#,
                                         what: "the resumed flow's answer")
-            try await browser.screenshot(to: screenshot)
-        } catch {
-            try? await browser.screenshot(to: screenshot)
-            _ = try? env.keep(screenshot)
-            throw error
         }
         #expect(try await HTTPTestClient(base: stack.fixtureServerURL).get("/sessions?tenant=acme&user=card-user").json?["count"] == 0)
         print("webchat card screenshot: \(try env.keep(screenshot).path)")
-        await browser.close()
+    }
+
+    /// Runs `body` with headless Chromium, then saves a screenshot of the page (also when the
+    /// body failed, and then kept outside the test folder at once) and closes the browser.
+    static func withBrowser(_ env: TestEnv, screenshot: URL, _ body: (ChromiumSession) async throws -> Void) async throws {
+        let browser = try await ChromiumSession.launch(in: env, executable: try #require(ChromiumSession.locate()))
+        do {
+            try await body(browser)
+            try await browser.screenshot(to: screenshot)
+            await browser.close()
+        } catch {
+            try? await browser.screenshot(to: screenshot)
+            _ = try? env.keep(screenshot)
+            await browser.close()
+            throw error
+        }
     }
 }

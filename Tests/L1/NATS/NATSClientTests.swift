@@ -146,8 +146,12 @@ struct NATSClientTests {
         #expect(batch.map(\.text) == ["order 1", "order 2", "order 3"])
         for m in batch { try await js.ack(m) }
         try await nats.flush()
-        let rest = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 10, expires: .milliseconds(300))
+        let rest = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 2, expires: .seconds(5))
         #expect(rest.map(\.text) == ["order 4", "order 5"])
+        for m in rest { try await js.ack(m) }
+        try await nats.flush()
+        let none = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 10, expires: .milliseconds(300))
+        #expect(none.isEmpty, "everything was acknowledged")
         try await js.deleteStream("ORDERS")
         await #expect(throws: JetStreamError.self) { _ = try await js.streamInfo("ORDERS") }
         await nats.close()
