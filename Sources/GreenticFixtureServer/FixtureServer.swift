@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// The pack & session fixture server: builds the Hummingbird application over a
@@ -38,9 +39,10 @@ public enum FixtureServer {
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "greentic-fixture-server"),
             onServerRunning: { channel in bound.set(channel.localAddress?.port ?? address.port) },
             logger: logger ?? quietLogger())
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger ?? quietLogger()))
         let task = Task {
             do {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await group.run()
                 bound.fail(FixtureServerError.exitedBeforeListening)
             } catch {
                 bound.fail(error)
@@ -48,7 +50,7 @@ public enum FixtureServer {
             }
         }
         let port = try await bound.wait()
-        return RunningFixtureServer(host: address.host, port: port, state: state, task: task)
+        return RunningFixtureServer(host: address.host, port: port, state: state, group: group, task: task)
     }
 
     /// Runs in the foreground until SIGINT or SIGTERM, logging the bound address to stderr.
@@ -85,20 +87,22 @@ public final class RunningFixtureServer: Sendable {
     public let host: String
     public let port: Int
     public let state: FixtureServerState
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(host: String, port: Int, state: FixtureServerState, task: Task<Void, any Error>) {
+    init(host: String, port: Int, state: FixtureServerState, group: ServiceGroup, task: Task<Void, any Error>) {
         self.host = host
         self.port = port
         self.state = state
+        self.group = group
         self.task = task
     }
 
     public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
 
-    /// Shuts down gracefully and waits.
+    /// Shuts down gracefully (open requests finish) and waits.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 }

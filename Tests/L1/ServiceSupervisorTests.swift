@@ -77,7 +77,8 @@ struct ServiceSupervisorTests {
         let status = await env.stop(service)
         let elapsed = ContinuousClock.now - started
         #expect(status == .signalled(SIGKILL))
-        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(3), "stop took \(elapsed)")
+        // At least the grace period; the upper bound only says it did not hang (loaded machine).
+        #expect(elapsed >= .milliseconds(300) && elapsed < .seconds(10), "stop took \(elapsed)")
         #expect(ProcessProbe.pids(commandContaining: "trap '' TERM; echo ready").isEmpty)
     }
 
