@@ -68,10 +68,10 @@ extension Report {
             return left ? fill + s : s + fill
         }
         func format(_ v: Double, _ unit: String) -> String { String(format: v >= 100 ? "%.0f %@" : "%.2f %@", v, unit as NSString) }
-        var out = pad("measurement", 52) + pad("value", 16, left: true) + pad("baseline", 16, left: true) + pad("ratio", 9, left: true) + "  target\n"
+        var out = pad("measurement", 52) + pad("value", 20, left: true) + pad("baseline", 20, left: true) + pad("ratio", 9, left: true) + "  target\n"
         for m in rows {
-            out += pad(m.name, 52) + pad(format(m.value, m.unit), 16, left: true)
-                + pad(m.baseline.map { format($0, m.unit) } ?? "-", 16, left: true)
+            out += pad(m.name, 52) + pad(format(m.value, m.unit), 20, left: true)
+                + pad(m.baseline.map { format($0, m.unit) } ?? "-", 20, left: true)
                 + pad(m.ratio.map { String(format: "%.2fx", $0) } ?? "-", 9, left: true) + "  " + m.target + "\n"
         }
         return out

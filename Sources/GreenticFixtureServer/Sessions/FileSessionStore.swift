@@ -54,10 +54,12 @@ public actor FileSessionStore: SessionStore {
         guard journal.changedOnDisk() else { return }
         let lock = journal
         var file = journal
+        // Moved out, so the map is uniquely referenced and updated in place (no O(n) copy).
         var map = records
+        records = [:]
+        defer { records = map }
         try lock.withLock(exclusive: false) { try file.apply(into: &map) }
         journal = file
-        records = map
     }
 
     // MARK: Writes
@@ -89,22 +91,27 @@ public actor FileSessionStore: SessionStore {
         }
     }
 
-    /// Commits every pending operation with one append and one fsync.
+    /// Commits every pending operation with one append and one fsync. The map is updated in
+    /// place (moved out of `records`, so it is never copied); if the append fails, an undo log
+    /// restores what the batch changed, and every caller gets the error.
     private func flush() {
         flushScheduled = false
         let batch = pending
         pending = []
         guard !batch.isEmpty else { return }
+        let lock = journal
+        var file = journal
+        var working = records
+        records = [:]
+        var undo: [(SessionKey, SessionRecord?)] = []
         do {
-            let lock = journal
-            var file = journal
-            var working = records
             let results = try lock.withLock(exclusive: true) { () -> [JournalResult] in
+                // Other processes' appends are already durable: they stay even if ours fails.
                 try file.apply(into: &working)
                 var lines: [String] = []
                 var results: [JournalResult] = []
                 for (op, _) in batch {
-                    let (line, result) = op.apply(to: &working)
+                    let (line, result) = op.apply(to: &working, undo: &undo)
                     if let line { lines.append(line) }
                     results.append(result)
                 }
@@ -116,6 +123,8 @@ public actor FileSessionStore: SessionStore {
             records = working
             for ((_, continuation), result) in zip(batch, results) { continuation.resume(returning: result) }
         } catch {
+            for (key, previous) in undo.reversed() { working[key] = previous }
+            records = working
             for (_, continuation) in batch { continuation.resume(throwing: error) }
         }
     }
@@ -127,18 +136,21 @@ enum JournalOperation: Sendable {
     case delete(SessionKey)
     case purge(SessionFilter)
 
-    /// Applies to `map`; returns the journal line to append (nil when nothing changed).
-    func apply(to map: inout [SessionKey: SessionRecord]) -> (String?, JournalResult) {
+    /// Applies to `map`, recording each replaced value in `undo`; returns the journal line to
+    /// append (nil when nothing changed).
+    func apply(to map: inout [SessionKey: SessionRecord], undo: inout [(SessionKey, SessionRecord?)]) -> (String?, JournalResult) {
         switch self {
         case .put(let r):
-            map[SessionKey(r)] = r
+            let key = SessionKey(r)
+            undo.append((key, map.updateValue(r, forKey: key)))
             return (JSONWriter.compact(.object([("op", .string("put")), ("record", r.storedJSON)])), .record(r))
         case .delete(let k):
-            guard map.removeValue(forKey: k) != nil else { return (nil, .count(0)) }
+            guard let old = map.removeValue(forKey: k) else { return (nil, .count(0)) }
+            undo.append((k, old))
             return (JournalFile.deleteLine([k]), .count(1))
         case .purge(let filter):
             let doomed = map.values.filter(filter.matches).map(SessionKey.init).sorted { ($0.tenant, $0.key) < ($1.tenant, $1.key) }
-            doomed.forEach { map.removeValue(forKey: $0) }
+            for key in doomed { undo.append((key, map.removeValue(forKey: key))) }
             return (doomed.isEmpty ? nil : JournalFile.deleteLine(doomed), .count(doomed.count))
         }
     }

@@ -1,5 +1,6 @@
 /// A structural difference between two JSON values, located by a path such as `$.items[2].text`.
 public struct JSONDifference: Sendable, Equatable, CustomStringConvertible {
+    /// How the two values differ at the path.
     public enum Kind: String, Sendable {
         case missing      // in expected, not in actual
         case unexpected   // in actual, not in expected

@@ -8,6 +8,7 @@ import GreenticTestKit
 public struct FlowEngine: Sendable {
     /// Where a message or event goes.
     public struct Effect: Sendable, Equatable {
+        /// What the effect is.
         public enum Kind: String, Sendable {
             /// A channel message to a messaging egress subject.
             case message
