@@ -30,6 +30,7 @@ struct RunnerSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("iac-dir"), help: "Folder mounted as /iac for deploy.renderer (plan.json is written there).") var iacDir: String?
     @Option(help: "HTTP listen address IP:port for /healthz, /runner/*, /webchat/activities (port 0 picks one).") var listen: String?
     @Option(name: .customLong("attempt-log"), help: "Write every attempt (JSONL) here.") var attemptLog: String?
+    @Option(help: "Runner bindings (YAML: tenant, providers, bridges, workers); flows naming anything unbound are refused.") var bindings: String?
     @Option(name: .customLong("secrets-dir"), help: "Tenant secrets: DIR/<tenant>/secrets.json (a JSON object), read on use.") var secretsDir: String?
     @Option(help: "Session store: memory, file:PATH (the fixture server's journal) or redis://HOST:PORT[/DB].") var sessions = "memory"
     @Option(name: .customLong("sessions-redis-prefix"), help: "Redis hash of the sessions (the fixture server's stores.session.redis_prefix).") var sessionsRedisPrefix: String?
@@ -46,6 +47,10 @@ struct RunnerSimCommand: AsyncParsableCommand {
         options.iacDirectory = iacDir.map { URL(fileURLWithPath: $0) }
         options.attemptLog = attemptLog.map { URL(fileURLWithPath: $0) }
         options.secretsDirectory = secretsDir.map { URL(fileURLWithPath: $0) }
+        if let bindings {
+            do { options.bindings = try RunnerBindings.load(path: bindings) } catch { throw CLIError(message: "\(error)") }
+            options.bindingsPath = bindings
+        }
         do {
             if sessions == "memory" {
                 options.sessionStore = MemorySessionStore()

@@ -136,3 +136,32 @@ struct DirectLineTokenTests {
         #expect(DirectLineBackend.botActivities(from: ["status": "ok"], replyTo: nil).isEmpty)
     }
 }
+
+@Suite("Runner bindings", .tags(.simulators))
+struct RunnerBindingsTests {
+    @Test func projectBindingsCoverEveryFlowOfThePacks() throws {
+        let bindings = try RunnerBindings.load(path: Paths.fixtures.appendingPathComponent("runner/bindings.yaml").path)
+        #expect(bindings.tenant == "dev" && bindings.providers["messaging"] == ["local-messaging"] && bindings.workers == ["demo.worker.repo_assistant"])
+        let packs = Paths.packageRoot.appendingPathComponent("Packs")
+        let flows = try RunnerSimulator.loadFlows(packsRoot: packs)
+        #expect(flows.count >= 4)
+        #expect(bindings.unbound(in: flows, packComponents: ["greentic.deploy.generic.iac"]) == [])
+        var partial = bindings
+        partial.workers = []
+        partial.providers["events"] = nil
+        let problems = partial.unbound(in: flows, packComponents: ["greentic.deploy.generic.iac"])
+        #expect(problems.contains("flow repo_assistant_chat node to_worker: component 'demo.worker.repo_assistant' is not bound (not a bridge, worker or pack component)"))
+        #expect(problems.contains { $0.contains("provider 'local-events' is not bound") })
+    }
+
+    @Test func unreadableOrMalformedBindingsAreNamed() throws {
+        let dir = try Paths.temporary("bindings")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.yaml")
+        try Data("providers: [1, 2]\n".utf8).write(to: bad)
+        #expect(throws: BindingsError.invalid(path: bad.path, reason: "providers must be a mapping of kinds (events, messaging)")) { try RunnerBindings.load(path: bad.path) }
+        #expect(throws: BindingsError.self) { try RunnerBindings.load(path: dir.appendingPathComponent("missing.yaml").path) }
+        try Data("- a\n- b\n".utf8).write(to: bad)
+        #expect(throws: BindingsError.invalid(path: bad.path, reason: "expected a mapping at the top")) { try RunnerBindings.load(path: bad.path) }
+    }
+}

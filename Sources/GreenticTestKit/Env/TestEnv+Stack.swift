@@ -57,7 +57,9 @@ extension TestEnv {
     /// `runnerNATSURL` lets a test put a `FaultProxy` between the runner and NATS;
     /// `serverEnvironment` adds `GREENTIC_*` settings for the fixture server (for example
     /// `GREENTIC_WEBCHAT__FLOW`).
-    public func startStack(packsRoot: URL, runnerNATSURL: String? = nil, serverEnvironment: [String: String] = [:]) async throws -> GreenticStack {
+    /// `bindings` is the runner bindings file (`--bindings` for both runners).
+    public func startStack(packsRoot: URL, runnerNATSURL: String? = nil, serverEnvironment: [String: String] = [:],
+                           bindings: URL? = nil) async throws -> GreenticStack {
         let nats = try natsURL()
         let runnerNATS = runnerNATSURL ?? nats
         let cli = GreenticBinaries.integrationCLI(environment: options.environment)
@@ -82,7 +84,8 @@ extension TestEnv {
             }
             runner = try await start(ServiceSpec(
                 name: "greentic-runner", executable: real,
-                arguments: ["--allow-dev", "--port", "\(port)"], environment: environment,
+                arguments: ["--allow-dev", "--port", "\(port)"] + (bindings.map { ["--bindings", $0.path, "--config", $0.path] } ?? []),
+                environment: environment,
                 readiness: .tcp(host: "127.0.0.1", port: "\(port)")))
             runner.setCaptures(["port": "\(port)"])
         } else {
@@ -94,7 +97,8 @@ extension TestEnv {
                             "--iac-dir", directory.artifacts.appendingPathComponent("iac").path,
                             "--secrets-dir", secretsDirectory.path,
                             "--sessions", endpoints.redisURL ?? "file:\(sessionFile)",
-                            "--state", endpoints.databaseURL ?? endpoints.redisURL ?? "memory"],
+                            "--state", endpoints.databaseURL ?? endpoints.redisURL ?? "memory"]
+                    + (bindings.map { ["--bindings", $0.path] } ?? []),
                 readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
                                  .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
         }

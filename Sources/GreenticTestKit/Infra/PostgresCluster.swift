@@ -15,8 +15,6 @@ public actor PostgresCluster {
         public var dataDirectory: String
         public var logURL: URL
         public var process: ServiceProcess
-        /// `server_version_num` (150004 for 15.4).
-        public var serverVersion = 0
 
         public var adminURL: String { "postgres://\(superuser)@127.0.0.1:\(port)/postgres" }
         func url(database: String) -> String { "postgres://\(superuser)@127.0.0.1:\(port)/\(database)" }
@@ -54,10 +52,7 @@ public actor PostgresCluster {
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         let name = "t_" + String(env.directory.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.prefix(40)) + "_\(counter)_\(suffix)"
         let started = ContinuousClock.now
-        // FILE_COPY (Postgres 15+) copies the template's files (fast with fsync off); the default
-        // WAL_LOG writes the whole template to the WAL, about four times slower here.
-        let strategy = running.serverVersion >= 150_000 ? " STRATEGY = FILE_COPY" : ""
-        _ = try await PostgresConnection.run(url: running.adminURL, sql: "CREATE DATABASE \(PostgresConnection.quoteIdentifier(name))\(strategy)")
+        _ = try await PostgresConnection.run(url: running.adminURL, sql: "CREATE DATABASE \(PostgresConnection.quoteIdentifier(name))")
         let url = running.url(database: name)
         _ = try await PostgresConnection.run(url: url, sql: "SELECT 1")
         env.log("postgres database \(name) created on the shared cluster (port \(running.port)) in \(ContinuousClock.now - started); cluster log: \(running.logURL.path)")
@@ -126,10 +121,7 @@ public actor PostgresCluster {
             do {
                 let process = try await ServiceLauncher.launch(spec, name: "postgres", environment: environment, logURL: logURL,
                                                                reaper: reaper, cleanupPaths: [dataDir.path])
-                var running = Running(port: port, superuser: superuser, dataDirectory: dataDir.path, logURL: logURL, process: process)
-                let version = try? await PostgresConnection.run(url: running.adminURL, sql: "SHOW server_version_num")
-                running.serverVersion = Int(version?.first?.first.flatMap { $0 } ?? "") ?? 0
-                return running
+                return Running(port: port, superuser: superuser, dataDirectory: dataDir.path, logURL: logURL, process: process)
             } catch let error as ServiceError {
                 guard case .exitedDuringStartup(_, _, _, let tail) = error, tail.contains("in use") else {
                     try? FileManager.default.removeItem(at: dataDir)

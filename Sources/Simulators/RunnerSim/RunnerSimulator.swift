@@ -30,6 +30,9 @@ public final class RunnerSimulator: Sendable {
         public var latency: Duration?
         /// Host folder mounted as `/iac` for `deploy.renderer` (plans are written there).
         public var iacDirectory: URL?
+        /// The runner bindings; when set, flows naming an unbound provider or component are refused.
+        public var bindings: RunnerBindings?
+        public var bindingsPath = "bindings"
         /// Tenant secrets: `<dir>/<tenant>/secrets.json` (a JSON object of strings), read on use.
         public var secretsDirectory: URL?
         /// Every attempt, as JSON lines (see `AttemptLog`).
@@ -77,6 +80,7 @@ public final class RunnerSimulator: Sendable {
     /// Loads the flows under the packs root, connects and subscribes.
     public static func start(_ options: Options, logger: Logger = Logger(label: "greentic.runner-sim")) async throws -> RunnerSimulator {
         let catalog = try loadCatalog(packsRoot: options.packsRoot)
+        try check(catalog, options)
         let flows = catalog.flows
         let nats = try await NATSClient.connect(url: options.natsURL, name: "greentic-runner-sim")
         let sim = RunnerSimulator(options: options, flows: catalog, nats: nats, logger: logger)
@@ -131,6 +135,25 @@ public final class RunnerSimulator: Sendable {
         try loadCatalog(packsRoot: packsRoot).flows
     }
 
+    /// Refuses flows that name a provider or component the bindings do not have.
+    static func check(_ catalog: (flows: [FlowDocument], packs: [String: String]), _ options: Options) throws {
+        guard let bindings = options.bindings else { return }
+        let problems = bindings.unbound(in: catalog.flows, packComponents: packComponents(packsRoot: options.packsRoot))
+        if !problems.isEmpty { throw BindingsError.unbound(path: options.bindingsPath, problems: problems) }
+    }
+
+    /// Component ids the packs' manifests declare (`components[].id`).
+    static func packComponents(packsRoot: URL) -> Set<String> {
+        let children = (try? FileManager.default.contentsOfDirectory(atPath: packsRoot.path)) ?? []
+        var ids: Set<String> = []
+        for child in children {
+            guard let data = FileManager.default.contents(atPath: packsRoot.appendingPathComponent(child).appendingPathComponent("pack.json").path),
+                  let manifest = try? JSONValue.parse(data) else { continue }
+            for component in manifest["components"]?.arrayValue ?? [] { if let id = component["id"]?.stringValue { ids.insert(id) } }
+        }
+        return ids
+    }
+
     /// The flows and, for each flow id, the id of the pack declaring it.
     static func loadCatalog(packsRoot: URL) throws -> (flows: [FlowDocument], packs: [String: String]) {
         let children = ((try? FileManager.default.contentsOfDirectory(atPath: packsRoot.path)) ?? []).sorted()
@@ -159,6 +182,7 @@ public final class RunnerSimulator: Sendable {
     @discardableResult
     public func reloadFlows() throws -> Int {
         let fresh = try Self.loadCatalog(packsRoot: options.packsRoot)
+        try Self.check(fresh, options)
         loadedFlows.withLock { $0 = fresh }
         return fresh.flows.count
     }

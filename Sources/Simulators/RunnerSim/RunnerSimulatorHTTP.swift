@@ -51,7 +51,7 @@ public enum RunnerSimulatorHTTP {
             guard let flow = sim.currentFlows.first(where: { $0.id == flowID }) else {
                 return Self.error(.notFound, "unknown_flow", "no flow '\(flowID)' in the loaded packs")
             }
-            let tenant = activity["tenant"]?.stringValue ?? "dev"
+            let tenant = activity["tenant"]?.stringValue ?? sim.options.bindings?.tenant ?? "dev"
             let scope = FlowEngine.Scope(env: sim.options.env, tenant: tenant, team: activity["team"]?.stringValue)
             var input = activity["payload"] ?? .object([:])
             if case .string(let text) = input { input = ["text": .string(text)] }

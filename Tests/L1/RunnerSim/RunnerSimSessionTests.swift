@@ -133,3 +133,29 @@ struct RunnerStateStoreTests {
         #expect(throws: SessionStoreError.self) { try RunnerStateStores.make("mysql://x") }
     }
 }
+
+@Suite("Runner simulator with runner bindings", .tags(.simulators, .nats))
+struct RunnerSimBindingsTests {
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func bindingsGiveTheTenantAndRefuseUnboundComponents() async throws {
+        let env = try TestEnv.required()
+        let runner = HTTPTestClient(base: try await startRunnerSimHTTP(env, arguments: ["--bindings", Paths.fixtures.appendingPathComponent("runner/bindings.yaml").path]))
+        let answered = try await runner.post("/runner/activity", json: ["flow": "repo_assistant_chat", "payload": ["text": "status of api"]])
+        #expect(answered.status == 200, "\(answered.text)")
+        #expect(try await runner.get("/runner/state?tenant=dev").json?["entries"]?.arrayValue?.count == 1, "the bindings' tenant was used")
+
+        let partial = env.directory.artifacts.appendingPathComponent("partial.yaml")
+        try Data("tenant: dev\nproviders: {events: {local-events: {}}, messaging: {local-messaging: {}}}\nbridges: {demo.bridge.events_to_message: {}}\n".utf8)
+            .write(to: partial)
+        do {
+            _ = try await env.start(ServiceSpec(
+                name: "runner-sim-unbound", executable: GreenticBinaries.integrationCLI(),
+                arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path,
+                            "--bindings", partial.path],
+                readiness: .logLine("runner-sim ready")))
+            Issue.record("the simulator started with an unbound worker")
+        } catch let error as ServiceError {
+            #expect("\(error)".contains("component 'demo.worker.repo_assistant' is not bound"), "\(error)")
+        }
+    }
+}
