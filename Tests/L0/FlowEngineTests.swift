@@ -123,6 +123,15 @@ struct DirectLineTokenTests {
         let foreignAudience = DirectLineTokenSigner(secret: Array("0123456789abcdef0123456789abcdef".utf8), audience: "elsewhere")
         #expect(throws: DirectLineTokenError.invalid("audience is not directline")) { try signer.verify(foreignAudience.issue(user: "u", env: "dev", tenant: "t", team: nil, now: 1_000).token, now: 1_001) }
         #expect(throws: DirectLineTokenError.self) { try signer.verify("a.b", now: 1_001) }
+        // The signature's last character carries padding bits: a variant with other padding bits
+        // decodes to the same bytes, and is still refused.
+        let last = token.last!
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        let index = alphabet.firstIndex(of: last)!
+        let sibling = alphabet[(index & ~3) + ((index & 3) == 0 ? 1 : 0)]
+        #expect(throws: DirectLineTokenError.invalid("signature is not canonical base64url")) {
+            try signer.verify(String(token.dropLast()) + String(sibling), now: 1_001)
+        }
         #expect(throws: DirectLineTokenError.self) { try signer.verify("", now: 1_001) }
     }
 

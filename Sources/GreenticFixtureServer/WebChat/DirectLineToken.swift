@@ -95,6 +95,8 @@ public struct DirectLineTokenSigner: Sendable {
               let signature = Self.decodeBase64URL(parts[2]) else {
             throw .invalid("expected three base64url parts")
         }
+        // Only the canonical encoding counts (no alternative spelling of the same signature bytes).
+        guard Self.base64URL(signature) == parts[2] else { throw .invalid("signature is not canonical base64url") }
         guard let header = try? JSONValue.parse(headerData), header["alg"] == "HS256" else { throw .invalid("algorithm must be HS256") }
         guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Data("\(parts[0]).\(parts[1])".utf8), using: key) else {
             throw .invalid("bad signature")

@@ -148,9 +148,10 @@ public struct DirectLineContract: Sendable {
         let body: JSONValue = ["type": "message", "text": "hello"]
         _ = try await expect(.POST, path, json: body, status: [401], endpoint + " without a token")
         _ = try await expect(.POST, path, json: body, bearer: "not.a.token", status: [401], endpoint + " with a malformed token")
+        // Flip the first character of the signature (the last one may only carry padding bits).
+        let signatureStart = tokenA.index(after: tokenA.lastIndex(of: ".")!)
         var tampered = tokenA
-        tampered.removeLast()
-        tampered += tokenA.hasSuffix("A") ? "B" : "A"
+        tampered.replaceSubrange(signatureStart...signatureStart, with: tokenA[signatureStart] == "A" ? "B" : "A")
         _ = try await expect(.POST, path, json: body, bearer: tampered, status: [401], endpoint + " with a tampered signature")
         _ = try await expect(.POST, path, json: body, bearer: tokenB, status: [403], endpoint + " with another conversation's token")
         _ = try await expect(.GET, path, bearer: tokenB, status: [403], "GET /v3/directline/conversations/{id}/activities with another conversation's token")
