@@ -15,7 +15,7 @@ struct MemoryBench: AsyncParsableCommand {
     @Option(help: "Write the results as JSON to this file.") var json: String?
 
     func run() async throws {
-        var scratch = BenchScratch("memory")
+        let scratch = BenchScratch("memory")
         defer { scratch.remove() }
         let options = scratch.options
         let count = sessions

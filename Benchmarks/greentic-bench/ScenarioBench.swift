@@ -14,7 +14,7 @@ struct ScenarioBench: AsyncParsableCommand {
     @Option(help: "Write the results as JSON to this file.") var json: String?
 
     func run() async throws {
-        var scratch = BenchScratch("scenario")
+        let scratch = BenchScratch("scenario")
         defer { scratch.remove() }
         let options = scratch.options
         let rows = try await TestEnv.with(name: "bench-scenario", infra: [.nats], options: options) { env in

@@ -19,7 +19,7 @@ struct ServerBench: AsyncParsableCommand {
 
     func run() async throws {
         _ = try Wrk.locate()
-        var scratch = BenchScratch("server")
+        let scratch = BenchScratch("server")
         defer { scratch.remove() }
         let options = scratch.options
         let rows = try await TestEnv.with(name: "bench-server", infra: [.redis], options: options) { env in

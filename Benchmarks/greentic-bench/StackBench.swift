@@ -12,7 +12,7 @@ struct StackBench: AsyncParsableCommand {
     @Option(help: "Write the results as JSON to this file.") var json: String?
 
     func run() async throws {
-        var scratch = BenchScratch("stack")
+        let scratch = BenchScratch("stack")
         defer { scratch.remove() }
         let options = scratch.options
         let packsRoot = URL(fileURLWithPath: packs).standardizedFileURL
