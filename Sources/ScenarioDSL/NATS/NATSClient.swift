@@ -156,6 +156,19 @@ public final class NATSClient: Sendable {
         }
     }
 
+    /// Closes the current connection as a network failure would (a fault knob): the client
+    /// then reconnects, restores its subscriptions and sends what was buffered. Returns whether
+    /// a connection was open.
+    @discardableResult
+    public func dropConnection() -> Bool {
+        let channel = state.withLock { s -> (any Channel)? in
+            guard case .connected(let channel, _) = s.phase else { return nil }
+            return channel
+        }
+        channel?.close(promise: nil)
+        return channel != nil
+    }
+
     /// Called by the handler when its connection ends.
     func connectionLost(generation: Int, error: any Error) {
         let reconnect = state.withLock { s -> Bool in

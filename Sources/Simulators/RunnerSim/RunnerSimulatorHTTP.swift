@@ -11,7 +11,8 @@ import Synchronization
 /// (runs the named flow, or resumes the `session` given or the user's waiting session of that
 /// flow; its replies and events are returned
 /// and also published on NATS), `POST /runner/reload` (reloads the flows from the packs root),
-/// `GET /runner/state?tenant=` (a tenant's flow state), `GET|POST /runner/faults` (fault knobs)
+/// `GET /runner/state?tenant=` (a tenant's flow state), `GET|POST /runner/faults` (fault knobs:
+/// failing components, latency, dropping the NATS connection)
 /// and the Gen A ingress `POST /webchat/activities` (a Bot Framework activity: 202, deduplicated
 /// on `id`, replies on the webchat egress subject).
 public enum RunnerSimulatorHTTP {
@@ -92,7 +93,7 @@ public enum RunnerSimulatorHTTP {
         router.get("/runner/faults") { _, _ in faults(sim) }
         router.post("/runner/faults") { request, _ in
             guard let knobs = try await body(request), case .object(let o) = knobs else {
-                return Self.error(.badRequest, "invalid_faults", "expected {\"fail\": {component: count}, \"latency_ms\": n}")
+                return Self.error(.badRequest, "invalid_faults", "expected {\"fail\": {component: count}, \"latency_ms\": n, \"drop_nats\": true}")
             }
             var failures: [(String, Int)] = []
             for (component, count) in o["fail"]?.objectValue ?? [:] {
@@ -108,8 +109,12 @@ public enum RunnerSimulatorHTTP {
                     latency = .some(ms == 0 ? nil : .milliseconds(ms))
                 }
             }
+            if let drop = o["drop_nats"], drop.boolValue == nil {
+                return Self.error(.badRequest, "invalid_faults", "drop_nats must be true or false")
+            }
             failures.forEach { sim.failNext($0.0, times: $0.1) }
             if let latency { sim.setLatency(latency) }
+            if o["drop_nats"] == true { sim.nats.dropConnection() }
             return faults(sim)
         }
         router.post("/webchat/activities") { request, _ in
@@ -175,7 +180,8 @@ public enum RunnerSimulatorHTTP {
     }
 
     static func faults(_ sim: RunnerSimulator) -> Response {
-        json(["fail": .object(sim.pendingFailures.mapValues { .number(Double($0)) }), "max_attempts": .number(Double(sim.options.maxAttempts))])
+        json(["fail": .object(sim.pendingFailures.mapValues { .number(Double($0)) }), "max_attempts": .number(Double(sim.options.maxAttempts)),
+              "nats_reconnects": .number(Double(sim.nats.reconnectCount))])
     }
 
     /// Serves on `host:port` (0 picks a free port) until the task is cancelled; reports the port.

@@ -106,7 +106,31 @@ struct RunnerSimSessionTests {
         #expect(delays.count == 2 && delays[0] >= 10 && delays[1] >= 20 && delays[1] > delays[0], "\(delays)")
         #expect(try await runner.get("/runner/faults").json?["fail"] == [:])
         #expect(try await runner.post("/runner/faults", json: ["fail": ["x": -1]]).errorCode == "invalid_faults")
+        #expect(try await runner.post("/runner/faults", json: ["drop_nats": "yes"]).errorCode == "invalid_faults")
         #expect(try await runner.post("/runner/faults", json: ["latency_ms": "slow"]).status == 400)
+    }
+}
+
+@Suite("Runner simulator: dropping its NATS connection", .tags(.simulators, .nats))
+struct RunnerSimDropTests {
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func droppedConnectionReconnectsAndKeepsServing() async throws {
+        let env = try TestEnv.required()
+        let runner = HTTPTestClient(base: try await startRunnerSimHTTP(env))
+        let dropped = try #require(try await runner.post("/runner/faults", json: ["drop_nats": true]).json)
+        #expect(dropped["fail"] == [:])
+        var message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json").objectValue!
+        message["text"] = "status of after-drop"
+        try await env.run(Scenario("served after the drop") {
+            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1, within: .seconds(10)) {
+                $0.json("text", equals: "after-drop: no failing builds known to the assistant.")
+            }
+            Eventually(within: .seconds(10)) {
+                HTTP("GET", "${runner}/runner/faults", capture: "faults")
+                Assert("${faults.nats_reconnects}", equals: 1)
+            }
+            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+        }, variables: ["runner": .string(runner.base)])
     }
 }
 
