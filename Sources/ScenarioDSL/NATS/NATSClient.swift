@@ -55,6 +55,8 @@ public final class NATSClient: Sendable {
     let port: Int
     public let options: Options
     let state = Mutex(State())
+    /// The arrival number of the last message read off any of this client's connections.
+    private let arrivals = Atomic<UInt64>(0)
 
     private init(url: String, host: String, port: Int, options: Options) {
         self.url = url
@@ -439,6 +441,12 @@ public final class NATSClient: Sendable {
         }
     }
 
+    /// Stamps a message as it is parsed off the connection: its arrival number and time.
+    func stamp(_ message: inout NATSMessage, at now: ContinuousClock.Instant) {
+        message.arrival = arrivals.wrappingAdd(1, ordering: .relaxed).newValue
+        message.receivedAt = now
+    }
+
     /// The last `-ERR` the server sent, if any.
     public var lastServerError: String? { state.withLock { $0.lastServerError } }
 
@@ -548,8 +556,15 @@ final class NATSInboundHandler: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         if let bytes = buffer.readBytes(length: buffer.readableBytes) { parser.append(bytes) }
+        // One instant per read: every message of a read arrived together.
+        var now: ContinuousClock.Instant?
         do {
-            while let op = try parser.next() {
+            while var op = try parser.next() {
+                if case .msg(var message) = op {
+                    if now == nil { now = .now }
+                    client.stamp(&message, at: now!)
+                    op = .msg(message)
+                }
                 if op == .ping {
                     context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "PONG\r\n")), promise: nil)
                     continue

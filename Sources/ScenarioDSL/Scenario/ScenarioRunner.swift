@@ -153,13 +153,17 @@ public final class ScenarioRunner: @unchecked Sendable {
         case .expectNone(let subject, let within, let matchers):
             try await expectNone(try v.expand(subject), within: cap(within, capWithin), matchers: matchers)
         case .inOrder(let list):
-            var previous: (Int, String)?
-            for e in list {
+            // Order is the NATS client's arrival order (see Wiretap), not when each
+            // subscription's consumer happened to record its message.
+            var previous: (position: Int, seen: Wiretap.Seen)?
+            for (position, e) in list.enumerated() {
                 let first = try await awaitExpectation(e, within: cap(e.within, capWithin))
-                if let (seq, desc) = previous, first.sequence < seq {
-                    throw ScenarioError.invalid("out of order: the message on \(first.message.subject) (#\(first.sequence)) arrived before \(desc) (#\(seq))")
+                if let previous, first.sequence < previous.seen.sequence {
+                    throw ScenarioError.invalid("out of order: expected #\(previous.position + 1) before #\(position + 1), but #\(position + 1) arrived first\n"
+                        + "  first:  #\(position + 1) (arrival \(first.sequence)) \(Self.summary(first.message))\n"
+                        + "  second: #\(previous.position + 1) (arrival \(previous.seen.sequence)) \(Self.summary(previous.seen.message))")
                 }
-                previous = (first.sequence, "the message on \(first.message.subject)")
+                previous = (position, first)
             }
         case .eventually(let within, let steps):
             let deadline = ContinuousClock.now + within

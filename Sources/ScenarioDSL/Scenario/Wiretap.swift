@@ -2,16 +2,24 @@ import Foundation
 import GreenticTestKit
 import Synchronization
 
-/// Records every message seen on a scenario's subjects, in arrival order, and mirrors it into
-/// the timeline.
+/// Records every message seen on a scenario's subjects, in the order the NATS client read them
+/// off the connection, and mirrors it into the timeline.
+///
+/// Order comes from the message's `arrival` number, stamped by the client as it parses the
+/// frame, never from when a subscription's consumer got to it: each subscription is drained by
+/// its own task, and under load one task can run well after another although its message came
+/// first. Within one subscription delivery is first-in first-out, so a message not recorded yet
+/// always arrived after every recorded message of the same subscription.
 final class Wiretap: Sendable {
     struct Seen: Sendable {
+        /// The client's arrival number (`NATSMessage.arrival`).
         var sequence: Int
         var subscription: String
         var message: NATSMessage
         var at: ContinuousClock.Instant
     }
 
+    /// Kept sorted by `sequence`.
     private let seen = Mutex<[Seen]>([])
     let timeline: Timeline?
 
@@ -20,9 +28,15 @@ final class Wiretap: Sendable {
     }
 
     func record(_ message: NATSMessage, on subscription: String) {
-        seen.withLock { $0.append(Seen(sequence: $0.count, subscription: subscription, message: message, at: .now)) }
+        let entry = Seen(sequence: Int(message.arrival), subscription: subscription, message: message, at: message.receivedAt ?? .now)
+        seen.withLock { list in
+            var index = list.endIndex
+            while index > list.startIndex, list[index - 1].sequence > entry.sequence { index -= 1 }
+            list.insert(entry, at: index)
+        }
         var data: [String: JSONValue] = [
             "subject": .string(message.subject), "subscription": .string(subscription),
+            "arrival": .number(Double(message.arrival)),
             "payload": (try? JSONValue.parse(message.payload)) ?? .string(String(message.text.prefix(2000))),
         ]
         if let headers = message.headers {
@@ -32,6 +46,7 @@ final class Wiretap: Sendable {
         timeline?.append(kind: "message", source: "wiretap", data: .object(data))
     }
 
+    /// The messages of one subscription, in arrival order.
     func messages(on subscription: String) -> [Seen] {
         seen.withLock { $0.filter { $0.subscription == subscription } }
     }

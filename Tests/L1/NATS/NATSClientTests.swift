@@ -29,6 +29,32 @@ struct NATSClientTests {
     }
 
     @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func arrivalNumbersOrderMessagesAcrossSubscriptions() async throws {
+        let env = try TestEnv.required()
+        let nats = try await connect(env)
+        defer { Task { await nats.close() } }
+        let a = try await nats.subscribe("\(env.subjectPrefix).a")
+        let b = try await nats.subscribe("\(env.subjectPrefix).b")
+        try await nats.flush()
+        for i in 0..<50 {
+            try await nats.publish("\(env.subjectPrefix).a", text: "a\(i)")
+            try await nats.publish("\(env.subjectPrefix).b", text: "b\(i)")
+        }
+        try await nats.flush()
+        // Consumed b first, then a: the stamps still tell the order they came off the socket.
+        var seen: [NATSMessage] = []
+        for _ in 0..<50 { if let m = await b.next(timeout: .seconds(5)) { seen.append(m) } }
+        for _ in 0..<50 { if let m = await a.next(timeout: .seconds(5)) { seen.append(m) } }
+        #expect(seen.count == 100)
+        let ordered = seen.sorted { $0.arrival < $1.arrival }.map(\.text)
+        #expect(ordered == (0..<50).flatMap { ["a\($0)", "b\($0)"] })
+        #expect(Set(seen.map(\.arrival)).count == 100, "every arrival number is distinct")
+        #expect(seen.allSatisfy { $0.receivedAt != nil })
+        let times = seen.sorted { $0.arrival < $1.arrival }.compactMap(\.receivedAt)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 <= $1 }, "arrival times never go backwards")
+    }
+
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
     func requestReplyAndNoResponders() async throws {
         let env = try TestEnv.required()
         let server = try await connect(env)

@@ -124,8 +124,42 @@ struct ScenarioDSLTests {
                 }
                 Publish(subject: "\(p).in", json: ["text": "x"])
             }, in: env)
-            #expect(message.contains("out of order: the message on \(p).audit"), "\(message)")
+            // The service publishes the audit event before its reply: #2 came first, and the
+            // failure shows both messages with their arrival numbers.
+            #expect(message.contains("out of order: expected #1 before #2, but #2 arrived first"), "\(message)")
+            #expect(message.contains("first:  #2 (arrival "), "\(message)")
+            #expect(message.contains("\(p).audit: "), "\(message)")
+            #expect(message.contains("second: #1 (arrival "), "\(message)")
         }
+    }
+
+    /// The flake's reproduction: one subscription's consumer falls behind (a burst of 3,000
+    /// messages to record) while the other's has one message. The ordered pair still reads in
+    /// the order it left the publisher, because order is the client's arrival order, not the
+    /// order in which each subscription's consumer recorded its message.
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func orderIsArrivalOrderWhenOneSubscriptionLagsBehind() async throws {
+        let env = try TestEnv.required()
+        let p = env.subjectPrefix
+        let publisher = try await NATSClient.connect(url: try env.natsURL())
+        defer { Task { await publisher.close() } }
+        let go = try await publisher.subscribe("\(p).go")
+        try await publisher.flush()
+        let burst = Task {
+            guard await go.next(timeout: .seconds(10)) != nil else { return }
+            for i in 0..<3_000 { try? await publisher.publish("\(p).bulk", json: ["n": .number(Double(i))]) }
+            try? await publisher.publish("\(p).bulk", json: ["last": true])
+            try? await publisher.publish("\(p).after", json: ["after": true])
+            try? await publisher.flush()
+        }
+        defer { burst.cancel() }
+        try await env.run(Scenario("lagging subscription") {
+            InOrder {
+                Expect(subject: "\(p).bulk", within: .seconds(20)) { $0.json("last", equals: true) }
+                Expect(subject: "\(p).after", within: .seconds(20))
+            }
+            Publish(subject: "\(p).go", json: [:])
+        })
     }
 
     @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
