@@ -44,7 +44,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            // The one prerequisite list, also read by scripts/install-deps.sh.
+            resources: [.embedInCode("Doctor/prerequisites.tsv")]
         ),
         .target(
             name: "GreenticTestKitTesting",

@@ -20,9 +20,9 @@ Options:
   -h, --help        show this help
 
 Environment:
-  E2E_INSTALL=1|0   install missing Debian packages (nats-server, redis-server, postgresql,
-                    libpq-dev, and chromium for l2) and nats-py from PyPI; default: yes when
-                    running as root
+  E2E_INSTALL=1|0   install what the tier needs and is missing, through scripts/install-deps.sh
+                    (the one list: Sources/GreenticTestKit/Doctor/prerequisites.tsv); default:
+                    yes when running as root
   E2E_KEEP=1        keep the artifacts of passing tests (.build/e2e/<test>/)
   E2E_STRICT=1      a test whose prerequisites are missing fails instead of skipping
                     (also implied by CI=true)
@@ -71,44 +71,24 @@ esac
 
 log() { printf 'e2e: %s\n' "$*" >&2; }
 
+# Prerequisites come from the one list (scripts/install-deps.sh reads it). Installing is allowed
+# by default as root; otherwise what is missing is named and those tests skip (or fail under
+# CI/E2E_STRICT).
 install_missing() {
-  local want=""
-  command -v nats-server >/dev/null 2>&1 || want="$want nats-server"
-  command -v redis-server >/dev/null 2>&1 || want="$want redis-server"
-  if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-    want="$want postgresql"
-  fi
-  [ -f /usr/include/postgresql/libpq-fe.h ] || want="$want libpq-dev"
-  if [ "$tier" = "l2" ] || [ "$tier" = "all" ]; then
-    command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || want="$want chromium"
-  fi
   local allowed="${E2E_INSTALL:-}"
   if [ -z "$allowed" ]; then
     if [ "$(id -u)" = "0" ]; then allowed=1; else allowed=0; fi
   fi
-  if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import nats, openapi_spec_validator' >/dev/null 2>&1; then
-    if [ "$allowed" = "1" ]; then
-      log "installing nats-py and openapi-spec-validator (for the interop and OpenAPI tests)"
-      python3 -m pip install -q nats-py openapi-spec-validator >&2 2>/dev/null \
-        || python3 -m pip install -q --break-system-packages nats-py openapi-spec-validator >&2 || log "pip install failed"
-    else
-      log "missing: nats-py or openapi-spec-validator (python3 -m pip install nats-py openapi-spec-validator); those tests will be skipped"
-    fi
+  local deps_tier="$tier"
+  if [ "$allowed" = "1" ]; then
+    "$root/scripts/install-deps.sh" --tier "$deps_tier" || log "some prerequisites could not be installed (see above)"
+  else
+    "$root/scripts/install-deps.sh" --tier "$deps_tier" --check \
+      || log "missing prerequisites (scripts/install-deps.sh --tier $deps_tier installs them, or E2E_INSTALL=1 as root); tests needing them will be skipped, or fail under CI/E2E_STRICT"
   fi
-  [ -n "$want" ] || return 0
-  if [ "$allowed" != "1" ]; then
-    log "missing:$want (install them, or run with E2E_INSTALL=1 as root); tests needing them will be skipped, or fail under CI/E2E_STRICT"
-    return 0
-  fi
-  local sudo=""
-  [ "$(id -u)" = "0" ] || sudo="sudo"
-  log "installing:$want"
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || log "apt-get update failed"
-  # shellcheck disable=SC2086
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $want >&2 || log "apt-get install failed for:$want"
 }
 
-if [ "$tier" != "l0" ]; then install_missing; fi
+install_missing
 
 log "tier '$tier' (modules: ${modules//|/, }; focus: ${focus:-none})"
 log "building"

@@ -44,8 +44,10 @@ public struct Doctor: Sendable {
          "backends": .object(backends.mapValues { .bool($0) })]
     }
 
-    /// Runs every check (each command bounded to 10 s).
-    public static func run(environment: [String: String] = ProcessInfo.processInfo.environment) async -> Doctor {
+    /// Runs every check of the prerequisite list, plus the toolchain and a Docker engine (each
+    /// command bounded to 10 s).
+    public static func run(environment: [String: String] = ProcessInfo.processInfo.environment,
+                           list: PrerequisiteList = .builtIn) async -> Doctor {
         func locate(_ name: String, extra: [String] = []) -> String? {
             (try? NativeBinaries.locate(name)) ?? (try? ExecutableLocator.locate(name, extraPaths: extra, environment: environment))
         }
@@ -57,42 +59,41 @@ public struct Doctor: Sendable {
             if let pattern { return line.range(of: pattern, options: .regularExpression).map { String(line[$0]) } }
             return out.status == 0 ? line : nil
         }
-        let apt = "apt-get install -y"
         var checks: [Check] = []
         let swift = locate("swift")
         checks.append(Check(name: "swift toolchain", found: swift != nil, version: await version(swift, ["--version"], pattern: #"Swift version [0-9.]+"#),
                             path: swift, install: "install Swift 6.1 or later from swift.org", tiers: ["l0", "l1", "l2"]))
-        let nats = locate("nats-server")
-        checks.append(Check(name: "nats-server", found: nats != nil, version: await version(nats, ["--version"]), path: nats,
-                            install: "\(apt) nats-server", tiers: ["l1", "l2"]))
-        let postgres = locate("postgres"), initdb = locate("initdb")
-        checks.append(Check(name: "postgres", found: postgres != nil && initdb != nil, version: await version(postgres, ["--version"]),
-                            path: postgres, install: "\(apt) postgresql", tiers: ["l1", "l2"]))
-        let redis = locate("redis-server")
-        checks.append(Check(name: "redis-server", found: redis != nil, version: await version(redis, ["--version"], pattern: #"v=[0-9.]+"#),
-                            path: redis, install: "\(apt) redis-server", tiers: ["l1", "l2"]))
-        let header = ["/usr/include/postgresql/libpq-fe.h", "/usr/include/libpq-fe.h"].first { FileManager.default.fileExists(atPath: $0) }
-        let pgConfig = locate("pg_config")
-        checks.append(Check(name: "libpq", found: header != nil, version: await version(pgConfig, ["--version"]), path: header,
-                            install: "\(apt) libpq-dev", tiers: ["l0", "l1", "l2"]))
+        // Everything installable comes from the one list (scripts/install-deps.sh installs it).
+        let python = locate("python3")
+        for entry in list.entries {
+            switch entry.probe {
+            case .command(let name):
+                let aliases = name == "chromium" ? ["chromium-browser", "google-chrome"] : []
+                let override = name == "chromium" ? environment["CHROMIUM"] : nil
+                let path = override ?? ([name] + aliases).lazy.compactMap { locate($0) }.first
+                // Some tools (wrk) print their version with -v and a non-zero exit.
+                var found: String?
+                if path != nil {
+                    found = await version(path, ["--version"], pattern: #".*[0-9]+\.[0-9]+.*"#)
+                    if found == nil { found = await version(path, ["-v"], pattern: #".*[0-9]+\.[0-9]+.*"#) }
+                }
+                checks.append(Check(name: entry.name, found: path != nil, version: found, path: path, install: entry.installCommand, tiers: entry.tiers))
+            case .file(let paths):
+                let path = paths.first { FileManager.default.fileExists(atPath: $0) }
+                checks.append(Check(name: entry.name, found: path != nil, version: nil, path: path, install: entry.installCommand, tiers: entry.tiers))
+            case .python(let module):
+                let distribution = entry.source == .pip ? entry.package : module
+                let found = python == nil ? nil : await version(python, ["-c", "import \(module), importlib.metadata as m; print('\(distribution)', m.version('\(distribution)'))"])
+                checks.append(Check(name: entry.name, found: found != nil, version: found, path: python,
+                                    install: python == nil ? "apt-get install -y python3 then \(entry.installCommand)" : entry.installCommand,
+                                    tiers: entry.tiers))
+            }
+        }
         let docker = locate("docker")
         let engine = docker == nil ? nil : await version(docker, ["info", "--format", "{{.ServerVersion}}"])
         checks.append(Check(name: "docker engine", found: engine != nil && engine?.isEmpty == false, version: engine, path: docker,
                             install: docker == nil ? "install Docker Engine (docs.docker.com/engine/install)" : "start a Docker engine (only the client is here)",
                             tiers: []))
-        let chromium = ["CHROMIUM"].compactMap { environment[$0] }.first ?? locate("chromium") ?? locate("chromium-browser") ?? locate("google-chrome")
-        checks.append(Check(name: "chromium", found: chromium != nil, version: await version(chromium, ["--version"]), path: chromium,
-                            install: "\(apt) chromium", tiers: ["l2"]))
-        let wrk = locate("wrk")
-        checks.append(Check(name: "wrk", found: wrk != nil, version: await version(wrk, ["-v"], pattern: #"wrk [^ ]+"#), path: wrk,
-                            install: "\(apt) wrk", tiers: ["l2"]))
-        let python = locate("python3")
-        let natsPy = python == nil ? nil : await version(python, ["-c", "import nats, importlib.metadata as m; print('nats-py', m.version('nats-py'))"])
-        checks.append(Check(name: "python3 with nats-py", found: natsPy != nil, version: natsPy, path: python,
-                            install: python == nil ? "\(apt) python3 python3-pip" : "python3 -m pip install nats-py", tiers: ["l1", "l2"]))
-        let validator = python == nil ? nil : await version(python, ["-c", "import importlib.metadata as m; print('openapi-spec-validator', m.version('openapi-spec-validator'))"])
-        checks.append(Check(name: "python3 with openapi-spec-validator", found: validator != nil, version: validator, path: python,
-                            install: "python3 -m pip install openapi-spec-validator", tiers: ["l1", "l2"]))
         return Doctor(checks: checks)
     }
 }
