@@ -6,7 +6,7 @@ set -uo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/e2e.sh <tier> [--focus PATTERN]
+Usage: scripts/e2e.sh <tier> [--focus PATTERN] [--junit FILE] [--rerun-failures N] [--repeat N]
 
 Tiers (cumulative):
   l0    pure logic, no processes                        (Tests/L0)
@@ -17,7 +17,19 @@ Tiers (cumulative):
 Options:
   --focus PATTERN   run only tests whose identifier (Module.Suite/test) matches the regular
                     expression PATTERN, within the selected tiers
+  --junit FILE      write JUnit built from Swift Testing's event stream: one <testcase> per
+                    test, <skipped message=…> with the reason, failures with their source
+                    location and repro line, <flakyFailure>/<rerunFailure> for reruns
+  --rerun-failures N  after the run, rerun only the failed tests (each by its exact id) up to N
+                    more times; a test that fails then passes is flaky (listed, run passes), one
+                    that fails every attempt is failed (default 0: nothing is retried)
+  --repeat N        run the selection N times; print, per test that ever failed, how many of
+                    the N runs it failed; exit 1 if any did (the tool for proving a fix)
   -h, --help        show this help
+
+Quarantine: Tests/quarantine.yaml lists tests (test, reason, issue, expires: YYYY-MM-DD) whose
+failures do not fail the run until their expiry date; they still run and are reported.
+Every failing test is listed with a 'repro:' line that reruns it alone.
 
 Environment:
   E2E_INSTALL=1|0   install what the tier needs and is missing, through scripts/install-deps.sh
@@ -36,6 +48,10 @@ USAGE
 
 tier=""
 focus=""
+junit_out=""
+reruns=0
+repeat=1
+number() { [[ "$2" =~ ^[0-9]+$ ]] || { echo "e2e.sh: $1 needs a whole number, got '$2'" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -43,6 +59,15 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || { echo "e2e.sh: --focus needs a PATTERN" >&2; usage >&2; exit 2; }
       focus="$2"; shift 2 ;;
     --focus=*) focus="${1#--focus=}"; shift ;;
+    --junit)
+      [ $# -ge 2 ] || { echo "e2e.sh: --junit needs a FILE" >&2; exit 2; }
+      junit_out="$2"; shift 2 ;;
+    --rerun-failures)
+      [ $# -ge 2 ] || { echo "e2e.sh: --rerun-failures needs N" >&2; exit 2; }
+      number --rerun-failures "$2"; reruns="$2"; shift 2 ;;
+    --repeat)
+      [ $# -ge 2 ] || { echo "e2e.sh: --repeat needs N" >&2; exit 2; }
+      number --repeat "$2"; repeat="$2"; [ "$repeat" -ge 1 ] || { echo "e2e.sh: --repeat needs N >= 1" >&2; exit 2; }; shift 2 ;;
     l0|l1|l2|all)
       [ -z "$tier" ] || { echo "e2e.sh: only one tier may be given" >&2; usage >&2; exit 2; }
       tier="$1"; shift ;;
@@ -124,51 +149,61 @@ fi
 filter="^(${modules})\\."
 [ -n "$focus" ] && filter="^(${modules})\\..*(${focus})"
 
-log "running swift test --filter '$filter'"
-swift test --skip-build --filter "$filter" --xunit-output "$results/results.xml" 2>&1 | tee "$output"
-status=${PIPESTATUS[0]}
+case "$junit_out" in ''|/*) ;; *) junit_out="$root/$junit_out" ;; esac
+report="$root/scripts/lib/testreport.py"
+strict_env=""
+if [ "${E2E_STRICT:-}" = "1" ] || { [ -n "${CI:-}" ] && [ "${CI:-}" != "false" ] && [ "${CI:-}" != "0" ]; }; then strict_env="E2E_STRICT=1 "; fi
+repro_template="${strict_env}E2E_INFRA=${E2E_INFRA:-auto} scripts/e2e.sh {tier} --focus {focus}"
 
+# One run of swift test over a filter; its events go to the attempt file.
+run_tests() {
+  local run_filter="$1" events="$2"
+  log "running swift test --filter '$run_filter'"
+  swift test --skip-build --filter "$run_filter" --event-stream-output-path "$events" --event-stream-version 0 2>&1 | tee -a "$output"
+  return "${PIPESTATUS[0]}"
+}
+
+attempts=()
+run_tests "$filter" "$results/attempt-0.jsonl"
+status=$?
+first_status=$status
+attempts+=(--attempt "$results/attempt-0.jsonl")
 summary=$(grep -E '^(✔|✘|􁁛|􀢄)? ?Test run with [0-9]+ tests?' "$output" | tail -n 1)
-xml="$results/results-swift-testing.xml"
 
 echo
-echo "== Per-tier results =="
-if command -v python3 >/dev/null 2>&1 && [ -f "$xml" ]; then
-  python3 - "$xml" "$output" <<'PY'
-import re, sys, xml.etree.ElementTree as ET
-tiers = {}
-# Tests cancelled at run time for a missing prerequisite say so on the console:
-#   ➜ Test x() was cancelled after 0.01 seconds: "skipped (L1.Suite/x): missing prerequisite: …"
-cancelled = {}
-for line in open(sys.argv[2], encoding="utf-8", errors="replace"):
-    m = re.search(r'was cancelled .*"skipped \((L\d)\.([^)]*)\): (.*)"', line)
-    if m:
-        cancelled.setdefault(m.group(1), []).append(f"{m.group(1)}.{m.group(2)}: {m.group(3)}")
-for case in ET.parse(sys.argv[1]).iter("testcase"):
-    tier = case.get("classname", "?").split(".")[0]
-    t = tiers.setdefault(tier, {"passed": 0, "failed": 0, "skipped": 0})
-    if case.find("failure") is not None or case.find("error") is not None:
-        t["failed"] += 1
-    elif case.find("skipped") is not None:
-        t["skipped"] += 1
-    else:
-        t["passed"] += 1
-for tier, items in cancelled.items():
-    t = tiers.setdefault(tier, {"passed": 0, "failed": 0, "skipped": 0})
-    moved = min(len(items), t["passed"])
-    t["passed"] -= moved
-    t["skipped"] += moved
-for tier in sorted(tiers):
-    t = tiers[tier]
-    print(f"{tier}: {t['passed']} passed, {t['failed']} failed, {t['skipped']} skipped")
-for tier in sorted(cancelled):
-    for item in cancelled[tier]:
-        print(f"  skipped {item}")
-if not tiers:
-    print("no tests ran")
-PY
+if [ "$repeat" -gt 1 ]; then
+  for ((run = 2; run <= repeat; run++)); do
+    log "repeat: run $run of $repeat"
+    run_tests "$filter" "$results/attempt-$run.jsonl" >/dev/null
+    attempts+=(--attempt "$results/attempt-$run.jsonl")
+  done
+  echo "== Repeated $repeat times =="
+  python3 "$report" repeat "${attempts[@]}" --repro "$repro_template"
+  status=$?
 else
-  echo "(python3 or the results file is missing; see the summary below)"
+  for ((attempt = 1; attempt <= reruns; attempt++)); do
+    python3 "$report" run "${attempts[@]}" --failed-out "$results/failed.txt" >/dev/null 2>&1
+    [ -s "$results/failed.txt" ] || break
+    rerun_filter="^($(python3 -c 'import re,sys; print("|".join(re.escape(l.strip()) for l in open(sys.argv[1]) if l.strip()))' "$results/failed.txt"))(/|$)"
+    log "rerun $attempt of $reruns: $(wc -l < "$results/failed.txt") failed test(s)"
+    run_tests "$rerun_filter" "$results/attempt-$attempt.jsonl" >/dev/null
+    attempts+=(--attempt "$results/attempt-$attempt.jsonl")
+  done
+  echo "== Per-tier results =="
+  quarantine=()
+  if [ -f "$root/Tests/quarantine.yaml" ]; then
+    swift test list --skip-build 2>/dev/null > "$results/all-tests.txt"
+    quarantine=(--quarantine "$root/Tests/quarantine.yaml" --all-tests "$results/all-tests.txt")
+  fi
+  python3 "$report" run "${attempts[@]}" "${quarantine[@]}" --repro "$repro_template" ${junit_out:+--junit "$junit_out"} > "$results/report.txt"
+  status=$?
+  cat "$results/report.txt"
+  # swift test failed but no test did (a crash, a failed build of the bundle): that is red too,
+  # unless the failures were flaky or quarantined ones.
+  if [ "$first_status" -ne 0 ] && [ "$status" -eq 0 ] && ! grep -qE '^(flaky|quarantined):$' "$results/report.txt"; then
+    echo "e2e: swift test exited $first_status although no test failed (see the output above)" >&2
+    status=$first_status
+  fi
 fi
 if [ -n "$downstream" ]; then
   echo "$downstream"

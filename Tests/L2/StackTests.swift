@@ -11,7 +11,10 @@ struct StackTests {
     func stackBootsHealthyAndServesAChat() async throws {
         let env = try TestEnv.required()
         let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
-        #expect(stack.runnerKind == "runner-sim" || stack.runnerKind == "greentic-runner")
+        // The real runner exactly when one is found where the stack looks, else the simulator.
+        let real = TestEnv.locateGreenticRunner(environment: env.options.environment)
+        #expect(stack.runnerKind == (real == nil ? "runner-sim" : "greentic-runner"))
+        #expect(stack.runnerBinary == (real ?? GreenticBinaries.integrationCLI(environment: env.options.environment)))
         let health = try #require(try await HTTPTestClient(base: stack.fixtureServerURL).get("/healthz").json)
         #expect(health["status"] == "ok" && health.value(atPath: "store.backend") == "redis")
         #expect(health["runner"] == .string(stack.runnerURL))

@@ -72,7 +72,9 @@ struct CLIAgainstServerTests {
         let plan = try await cli(["packs", "plan", "--packs", packs.path, "--pack-id", "zeta"], env: xdg)
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout == #"{"pack_id":"zeta","pack_version":"1.0.0","tenant":"dev","environment":"dev","runners":[{"name":"zeta-runner","replicas":1,"capabilities":null}],"messaging":{"logical_cluster":"default","subjects":[{"name":"greet","purpose":"menu","durable":true,"extra":null}],"extra":null},"channels":[{"name":"greet","flow_id":"greet","kind":"menu","config":null}],"secrets":[],"oauth":[],"telemetry":{"required":true,"extra":null},"extra":{"pack_kind":"application","pack_name":"Zeta Pack"}}"# + "\n")
-        #expect(plan.stderr.isEmpty || !plan.stderr.contains("{"), "logs stay off stdout")
+        // With every log level on, stdout still holds the plan alone: logs go to stderr.
+        let noisy = try await cli(["packs", "plan", "--packs", packs.path, "--pack-id", "zeta"], env: xdg.merging(["GREENTIC_LOG": "trace"]) { _, b in b })
+        #expect(noisy.status == 0 && noisy.stdout == plan.stdout, "logs stay off stdout: \(noisy.stdout)")
         let first = try await cli(["packs", "plan", "--packs", packs.path, "--tenant", "acme", "--environment", "prod", "--pretty"], env: xdg)
         let firstPlan = try JSONValue.parse(first.stdout)
         #expect(firstPlan["pack_id"] == "alpha", "deterministic: first pack by id")
