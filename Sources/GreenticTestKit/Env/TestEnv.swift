@@ -32,6 +32,7 @@ public final class TestEnv: Sendable {
         var endpoints = InfraEndpoints()
         var secretValues: Set<String> = []
         var teardowns: [@Sendable () async -> Void] = []
+        var fingerprint: JSONValue?
     }
     let state = Mutex(State())
     let reaper: Reaper
@@ -64,6 +65,8 @@ public final class TestEnv: Sendable {
         env.timeline.append(kind: "env", source: "harness", data: ["event": "created", "name": .string(testName)])
         let outcome: Result<T, any Error>
         do {
+            let fingerprint = await RunFingerprint.current(environment: options.environment)
+            env.state.withLock { $0.fingerprint = fingerprint }
             try await env.provision(infra.sorted())
             env.refreshSnapshot()
             let value = try await TestEnv.$current.withValue(env) { try await body(env) }
@@ -247,7 +250,11 @@ public final class TestEnv: Sendable {
         for kind in InfraKind.allCases {
             snapshot["\(kind.rawValue)_url"] = endpoints.url(for: kind).map { .string(EnvironmentSnapshot.redactURL($0)) } ?? .null
         }
-        let secrets = state.withLock { $0.secretValues }
+        let (secrets, fingerprint) = state.withLock { ($0.secretValues, $0.fingerprint) }
+        if var fingerprint = fingerprint?.objectValue {
+            fingerprint["infra_backend"] = .string(endpoints.backend)
+            snapshot["fingerprint"] = .object(fingerprint)
+        }
         snapshot["environment"] = EnvironmentSnapshot.relevantEnvironment(options.environment, secrets: secrets)
         try? Data((JSONWriter.pretty(.object(snapshot)) + "\n").utf8).write(to: directory.envFile, options: .atomic)
     }
