@@ -36,8 +36,13 @@ public struct TestEnvTrait: TestTrait, SuiteTrait, TestScoping {
             options.failureObserved = { failed.withLock { $0 } }
             return options
         }()
+        // Every failure ends with the line that reruns this test alone.
+        let repro = ReproLine.line(testID: String(describing: test.id))
         let handler: IssueHandlingTrait = .compactMapIssues { issue in
-            if issue.isFailure { failed.withLock { $0 = true } }
+            guard issue.isFailure else { return issue }
+            failed.withLock { $0 = true }
+            var issue = issue
+            issue.comments.append(Comment(rawValue: repro))
             return issue
         }
         let testName = name ?? TestNaming.name(of: test)
