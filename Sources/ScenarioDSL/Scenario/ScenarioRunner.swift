@@ -215,8 +215,13 @@ public final class ScenarioRunner: @unchecked Sendable {
         let subject = try context.variables.expand(e.subject)
         let deadline = ContinuousClock.now + within
         var interval = Duration.milliseconds(1)
+        // Each poll checks only the messages recorded since the last one.
+        var checked = 0
+        var found: [Wiretap.Seen] = []
         while true {
-            let found = matching(e, subject: subject)
+            let fresh = wiretap.messages(on: subject, from: checked)
+            checked += fresh.count
+            found += fresh.filter { seen in e.matchers.allSatisfy { $0.matches(seen.message) } }
             if found.count >= e.min, let max = e.max, found.count > max {
                 throw ScenarioError.invalid("expected \(e.countDescription) message(s) on \(subject)\(matcherText(e.matchers)), got \(found.count)\(arrived(subject))")
             }
@@ -237,10 +242,13 @@ public final class ScenarioRunner: @unchecked Sendable {
     func expectNone(_ subject: String, within: Duration, matchers: [MessageMatcher]) async throws {
         let e = Expectation(subject: subject, min: 0, max: 0, within: within, matchers: matchers)
         let deadline = ContinuousClock.now + within
+        var checked = 0
         while true {
-            let found = matching(e, subject: subject)
-            if let first = found.first {
-                throw ScenarioError.invalid("expected no message on \(subject)\(matcherText(matchers)), but got \(found.count): \(Self.summary(first.message))")
+            let fresh = wiretap.messages(on: subject, from: checked)
+            checked += fresh.count
+            if let first = fresh.first(where: { seen in e.matchers.allSatisfy { $0.matches(seen.message) } }) {
+                let count = matching(e, subject: subject).count
+                throw ScenarioError.invalid("expected no message on \(subject)\(matcherText(matchers)), but got \(count): \(Self.summary(first.message))")
             }
             if ContinuousClock.now >= deadline { return }
             try await Task.sleep(for: .milliseconds(5))

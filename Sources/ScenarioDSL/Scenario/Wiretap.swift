@@ -19,8 +19,9 @@ final class Wiretap: Sendable {
         var at: ContinuousClock.Instant
     }
 
-    /// Kept sorted by `sequence`.
-    private let seen = Mutex<[Seen]>([])
+    /// Per subscription, in delivery order (which is arrival order: one subscription's
+    /// messages are delivered first-in first-out).
+    private let seen = Mutex<[String: [Seen]]>([:])
     let timeline: Timeline?
 
     init(timeline: Timeline?) {
@@ -29,11 +30,7 @@ final class Wiretap: Sendable {
 
     func record(_ message: NATSMessage, on subscription: String) {
         let entry = Seen(sequence: Int(message.arrival), subscription: subscription, message: message, at: message.receivedAt ?? .now)
-        seen.withLock { list in
-            var index = list.endIndex
-            while index > list.startIndex, list[index - 1].sequence > entry.sequence { index -= 1 }
-            list.insert(entry, at: index)
-        }
+        seen.withLock { $0[subscription, default: []].append(entry) }
         var data: [String: JSONValue] = [
             "subject": .string(message.subject), "subscription": .string(subscription),
             "arrival": .number(Double(message.arrival)),
@@ -48,10 +45,18 @@ final class Wiretap: Sendable {
 
     /// The messages of one subscription, in arrival order.
     func messages(on subscription: String) -> [Seen] {
-        seen.withLock { $0.filter { $0.subscription == subscription } }
+        seen.withLock { $0[subscription] ?? [] }
+    }
+
+    /// The messages of one subscription from position `start` on (for checking only what is new).
+    func messages(on subscription: String, from start: Int) -> ArraySlice<Seen> {
+        seen.withLock { all in
+            guard let list = all[subscription], start < list.count else { return [] }
+            return list[start...]
+        }
     }
 
     func lastArrival(on subscription: String) -> ContinuousClock.Instant? {
-        seen.withLock { $0.last { $0.subscription == subscription }?.at }
+        seen.withLock { $0[subscription]?.last?.at }
     }
 }
