@@ -30,9 +30,14 @@ struct NetworkDropTests {
         #expect(texts.count == 5)
 
         proxy.setMode(.dropNewConnections)
-        proxy.cutLiveConnections()
-        for i in 5..<8 { try await send(i) }      // no runner is subscribed now: core NATS drops these
-        try await Task.sleep(for: .milliseconds(300))
+        let acceptedBeforeTheCut = proxy.acceptedConnections
+        // Returns once both sockets of the runner's connection are closed: from here on nothing
+        // can reach the runner, so core NATS drops these three (none is handled).
+        await proxy.cutLiveConnections()
+        for i in 5..<8 { try await send(i) }
+        try await client.flush()
+        // The outage lasts until the runner has tried to reconnect and been refused.
+        #expect(try await eventually { proxy.acceptedConnections > acceptedBeforeTheCut }, "the runner tried to reconnect during the outage")
         proxy.setMode(.pass)
         let health = HTTPTestClient(base: try #require(env.services.first { $0.name == "runner-sim" }.map { "http://127.0.0.1:\($0.capture("port")!)" }))
         let reconnectedBy = ContinuousClock.now + .seconds(5)
@@ -63,6 +68,7 @@ struct NetworkDropTests {
         let writes = log.split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }.filter { $0["event"] == "state_write" }
         let handled = writes.compactMap { $0["session_id"]?.stringValue }.filter { $0 != "probe" }
         #expect(Set(handled).count == handled.count)
+        #expect(Set(handled) == Set((Array(0..<5) + Array(8..<13)).map { "s\($0)" }), "sent during the outage, never handled: \(handled.sorted())")
         #expect(handled.count == real.count, "every handled message has exactly one reply")
         await client.close()
     }

@@ -57,18 +57,22 @@ public final class FaultProxy: Sendable {
     /// Connections accepted so far (refused ones included).
     public var acceptedConnections: Int { state.withLock { $0.accepted } }
 
-    /// Closes every live connection (both sides); the proxy keeps listening.
-    public func cutLiveConnections() {
+    /// Closes every live connection (both sides) and returns once each socket is closed, so
+    /// nothing sent after this call can reach a client through a connection it had; the proxy
+    /// keeps listening. A connection still being set up when this is called is closed as soon as
+    /// its upstream side connects.
+    public func cutLiveConnections() async {
         let live = state.withLock { s -> [any Channel] in
             defer { s.live = [:] }
             return Array(s.live.values)
         }
         for channel in live { channel.close(promise: nil) }
+        for channel in live { try? await channel.closeFuture.get() }
     }
 
     public func stop() async {
-        cutLiveConnections()
         try? await listener.close()
+        await cutLiveConnections()
     }
 
     private func accept(_ inbound: any Channel) -> EventLoopFuture<Void> {
@@ -77,6 +81,8 @@ public final class FaultProxy: Sendable {
             return s.mode == .dropNewConnections
         }
         if refuse { return inbound.close() }
+        // Tracked before the upstream connect, so a cut in between closes it too.
+        let inboundID = track(inbound)
         let delay: @Sendable () -> Duration? = { [self] in
             if case .latency(let d) = state.withLock({ $0.mode }) { return d }
             return nil
@@ -85,19 +91,22 @@ public final class FaultProxy: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connect(host: target.host, port: target.port)
             .flatMap { [self] outbound in
+                let cut = state.withLock { $0.live[inboundID] == nil }
+                if cut { return outbound.close().flatMap { inbound.close() } }
+                track(outbound)
                 let toServer = ProxyForwarder(peer: outbound, delay: delay)
                 let toClient = ProxyForwarder(peer: inbound, delay: delay)
-                track(inbound)
-                track(outbound)
                 return inbound.pipeline.addHandler(toServer).flatMap { outbound.pipeline.addHandler(toClient) }
             }
             .flatMapError { _ in inbound.close() }
     }
 
-    private func track(_ channel: any Channel) {
+    @discardableResult
+    private func track(_ channel: any Channel) -> ObjectIdentifier {
         let id = ObjectIdentifier(channel)
         state.withLock { $0.live[id] = channel }
         channel.closeFuture.whenComplete { [self] _ in _ = state.withLock { $0.live.removeValue(forKey: id) } }
+        return id
     }
 }
 

@@ -7,15 +7,6 @@ import Testing
 
 @Suite("TCP fault proxy in front of NATS", .tags(.nats, .infra))
 struct FaultProxyTests {
-    func waitUntil(_ timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !condition() {
-            if ContinuousClock.now > deadline { return false }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        return true
-    }
-
     @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
     func passLatencyCutAndRefuse() async throws {
         let env = try TestEnv.required()
@@ -37,14 +28,14 @@ struct FaultProxyTests {
         proxy.setMode(.pass)
 
         proxy.setMode(.dropNewConnections)
-        proxy.cutLiveConnections()
-        #expect(try await waitUntil { !nats.isConnected })
+        await proxy.cutLiveConnections()
+        #expect(try await eventually { !nats.isConnected })
         try await nats.publish("proxy.test", text: "buffered while cut")
-        #expect(try await waitUntil { proxy.acceptedConnections > 1 }, "the client kept trying")
+        #expect(try await eventually { proxy.acceptedConnections > 1 }, "the client kept trying")
         #expect(!nats.isConnected, "new connections are refused")
 
         proxy.setMode(.pass)
-        #expect(try await waitUntil { nats.isConnected })
+        #expect(try await eventually { nats.isConnected })
         #expect(await sub.next(timeout: .seconds(2))?.text == "buffered while cut")
         await nats.close()
     }
