@@ -14,7 +14,7 @@ struct SimCommand: AsyncParsableCommand {
 struct SimRender: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render", abstract: "Print RenderReports for every pack scenario; compare with or record a golden.",
-        discussion: "Prints the sorted report array as pretty JSON on stdout. With --golden, compares by value and exits 1 on drift with a readable diff; with --record as well, writes the golden instead."
+        discussion: "Prints the sorted report array as pretty JSON on stdout. With --golden, compares by value and exits 1 on drift with a readable diff. --record writes the golden instead; GOLDEN_RECORD=missing writes it only when absent, GOLDEN_RECORD=failed rewrites it when it drifts (and still exits 1), GOLDEN_RECORD=all always writes it."
     )
 
     @Option(help: "Packs root.") var packs: String = "Packs"
@@ -42,29 +42,41 @@ struct SimRender: AsyncParsableCommand {
         try finish(RenderReport.document(reports)) { expected in try ProviderRenderer.drift(reports, golden: expected) }
     }
 
-    /// Prints the document, then records it or compares it with the golden.
+    /// Prints the document, then compares it with the golden or records it, per the record mode:
+    /// `--record` is `all`; otherwise `GOLDEN_RECORD` when set (`never`, `missing`, `failed`,
+    /// `all`), and comparing only when it is not.
     func finish(_ document: String, drift: (JSONValue) throws -> [String]) throws {
         guard let golden else {
             if record { throw CLIError(message: "--record needs --golden FILE") }
             FileHandle.standardOutput.write(Data(document.utf8))
             return
         }
+        let mode: GoldenRecordMode
         if record {
-            let url = URL(fileURLWithPath: golden)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(document.utf8).write(to: url, options: .atomic)
-            FileHandle.standardError.write(Data("recorded \(golden)\n".utf8))
-            return
+            mode = .all
+        } else if ProcessInfo.processInfo.environment["GOLDEN_RECORD"]?.isEmpty == false {
+            do { mode = try GoldenRecordMode.fromEnvironment(ProcessInfo.processInfo.environment) } catch {
+                throw CLIError(message: "\(error)")
+            }
+        } else {
+            mode = .never
         }
-        FileHandle.standardOutput.write(Data(document.utf8))
-        guard let data = FileManager.default.contents(atPath: golden) else { throw CLIError(message: "golden \(golden) not found (use --record to create it)") }
-        let lines: [String]
-        do { lines = try drift(try JSONValue.parse(data)) } catch {
-            throw CLIError(message: "golden \(golden): \(error)")
-        }
-        if !lines.isEmpty {
-            FileHandle.standardError.write(Data(("Renderer output drifted from \(golden):\n" + lines.map { "  " + $0 }.joined(separator: "\n") + "\nRe-record with --record after reviewing.\n").utf8))
+        let url = URL(fileURLWithPath: golden)
+        let checker = Golden(root: url.deletingLastPathComponent(), mode: mode)
+        if !record { FileHandle.standardOutput.write(Data(document.utf8)) }
+        do {
+            if try checker.check(document: document, named: url.lastPathComponent, drift: drift) == .recorded {
+                FileHandle.standardError.write(Data("recorded \(golden)\n".utf8))
+            }
+        } catch GoldenError.missing {
+            throw CLIError(message: "golden \(golden) not found (use --record or GOLDEN_RECORD=missing to create it)")
+        } catch GoldenError.mismatch(_, let diff, let rerecorded) {
+            let lines = diff.split(separator: "\n").prefix(20).map { "  " + $0 }.joined(separator: "\n")
+            let advice = rerecorded ? "Re-recorded \(golden) (GOLDEN_RECORD=failed): review the change." : "Re-record with --record after reviewing."
+            FileHandle.standardError.write(Data("Renderer output drifted from \(golden):\n\(lines)\n\(advice)\n".utf8))
             throw ExitCode(1)
+        } catch {
+            throw CLIError(message: "\(error)")
         }
     }
 }

@@ -22,11 +22,41 @@ struct ProvidersSimTests {
         #expect(RenderReport.document(reports) == golden)
     }
 
-    @Test func projectGoldenMatchesProjectPacks() throws {
+    /// Renders the packs and checks `render_reports.json` under the golden's root, per its record mode.
+    @discardableResult
+    static func checkRenderGolden(_ golden: Golden) throws -> Golden.Outcome {
         let reports = try ProviderRenderer.reports(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
-        let golden = try JSONValue.parse(Data(contentsOf: Paths.packageRoot.appendingPathComponent("Golden/render_reports.json")))
-        #expect(try ProviderRenderer.drift(reports, golden: golden) == [])
         #expect(reports.count == 7)
+        return try golden.check(document: RenderReport.document(reports), named: "render_reports.json") {
+            try ProviderRenderer.drift(reports, golden: $0)
+        }
+    }
+
+    /// The project's golden goes through `GOLDEN_RECORD` (`never` under CI).
+    @Test func projectGoldenMatchesProjectPacks() throws {
+        try Self.checkRenderGolden(Golden.fromEnvironment(root: Paths.packageRoot.appendingPathComponent("Golden")))
+    }
+
+    @Test func failedModeRewritesADriftedGoldenAndTheNextRunPasses() throws {
+        let dir = try Paths.temporary("render-golden")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = try String(contentsOf: Paths.packageRoot.appendingPathComponent("Golden/render_reports.json"), encoding: .utf8)
+        let scratch = dir.appendingPathComponent("render_reports.json")
+        try Data(original.replacingOccurrences(of: "\"message_count\": 5", with: "\"message_count\": 6").utf8).write(to: scratch)
+        #expect(throws: GoldenError.self, "a drifted golden fails under never") { try Self.checkRenderGolden(Golden(root: dir, mode: .never)) }
+        #expect(try String(contentsOf: scratch, encoding: .utf8) != original, "never leaves it as it was")
+        do {
+            try Self.checkRenderGolden(Golden(root: dir, mode: .failed))
+            Issue.record("a drifted golden must fail even while it is re-recorded")
+        } catch GoldenError.mismatch(_, let diff, let rerecorded) {
+            #expect(rerecorded && diff.contains("$.message_count: expected 6, got 5"), "\(diff)")
+        }
+        #expect(try String(contentsOf: scratch, encoding: .utf8) == original, "rewritten byte for byte as the renderer prints it")
+        #expect(try Self.checkRenderGolden(Golden(root: dir, mode: .never)) == .matched)
+        try FileManager.default.removeItem(at: scratch)
+        #expect(throws: GoldenError.self) { try Self.checkRenderGolden(Golden(root: dir, mode: .never)) }
+        #expect(try Self.checkRenderGolden(Golden(root: dir, mode: .missing)) == .recorded)
+        #expect(try String(contentsOf: scratch, encoding: .utf8) == original)
     }
 
     @Test func driftIsDescribed() throws {

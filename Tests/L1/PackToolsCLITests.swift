@@ -5,8 +5,11 @@ import Testing
 
 @Suite("Pack tools and simulators through the CLI", .tags(.cli, .simulators, .providersSim))
 struct PackToolsCLITests {
-    func cli(_ args: [String]) async throws -> CommandRunner.Output {
-        try await CommandRunner.run(Paths.cli.path, args, workingDirectory: Paths.packageRoot, timeout: .seconds(60))
+    /// Runs the CLI with this process's environment (so `GOLDEN_RECORD` reaches the project's
+    /// golden checks) and `env` on top.
+    func cli(_ args: [String], env: [String: String] = [:]) async throws -> CommandRunner.Output {
+        try await CommandRunner.run(Paths.cli.path, args, environment: ProcessInfo.processInfo.environment.merging(env) { $1 },
+                                    workingDirectory: Paths.packageRoot, timeout: .seconds(60))
     }
 
     @Test func projectPacksValidateAndRenderToTheProjectGolden() async throws {
@@ -28,13 +31,38 @@ struct PackToolsCLITests {
         first["message_count"] = 99
         items[0] = .object(first)
         try Data(JSONWriter.pretty(.array(items)).utf8).write(to: golden)
-        let drift = try await cli(["sim", "render", "--packs", "Packs", "--golden", golden.path])
+        let compareOnly = ["GOLDEN_RECORD": "never"]
+        let drift = try await cli(["sim", "render", "--packs", "Packs", "--golden", golden.path], env: compareOnly)
         #expect(drift.status == 1)
         #expect(drift.stderr.contains("adaptive-advanced/card_fallback: $.message_count: expected 99, got 5"))
-        let missing = try await cli(["sim", "render", "--packs", "Packs", "--golden", dir.appendingPathComponent("none.json").path])
+        let unset = try await cli(["sim", "render", "--packs", "Packs", "--golden", golden.path], env: ["GOLDEN_RECORD": ""])
+        #expect(unset.status == 1, "GOLDEN_RECORD empty or unset compares only: \(unset.stderr)")
+        let missing = try await cli(["sim", "render", "--packs", "Packs", "--golden", dir.appendingPathComponent("none.json").path], env: compareOnly)
         #expect(missing.status == 1 && missing.stderr.contains("not found"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.json").path))
         let recorded = try await cli(["sim", "render", "--packs", "Packs", "--golden", dir.appendingPathComponent("new.json").path, "--record"])
         #expect(recorded.status == 0 && FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.json").path))
+        let bogus = try await cli(["sim", "render", "--packs", "Packs", "--golden", golden.path], env: ["GOLDEN_RECORD": "sometimes"])
+        #expect(bogus.status == 1 && bogus.stderr == "Error: GOLDEN_RECORD=sometimes is not one of never, missing, failed, all\n", "\(bogus.stderr)")
+    }
+
+    @Test func failedModeRewritesADriftedGoldenThroughTheCLIAndTheNextRunPasses() async throws {
+        let dir = try Paths.temporary("golden-failed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let original = try String(contentsOf: Paths.packageRoot.appendingPathComponent("Golden/render_reports.json"), encoding: .utf8)
+        let golden = dir.appendingPathComponent("render_reports.json")
+        try Data(original.replacingOccurrences(of: "\"bot_messages\": 3", with: "\"bot_messages\": 4").utf8).write(to: golden)
+        let args = ["sim", "render", "--packs", "Packs", "--golden", golden.path]
+        let first = try await cli(args, env: ["GOLDEN_RECORD": "failed"])
+        #expect(first.status == 1, "the drifted run still fails")
+        #expect(first.stderr.contains("$.bot_messages: expected 4, got 3") && first.stderr.contains("Re-recorded"), "\(first.stderr)")
+        #expect(try String(contentsOf: golden, encoding: .utf8) == original, "rewritten as the renderer prints it")
+        let next = try await cli(args, env: ["GOLDEN_RECORD": "never"])
+        #expect(next.status == 0, "\(next.stderr)")
+        let missing = dir.appendingPathComponent("absent.json")
+        let created = try await cli(["sim", "render", "--packs", "Packs", "--golden", missing.path], env: ["GOLDEN_RECORD": "missing"])
+        #expect(created.status == 0 && created.stderr.contains("recorded \(missing.path)"))
+        #expect(try String(contentsOf: missing, encoding: .utf8) == original)
     }
 
     @Test(.enabled(if: Paths.conformance != nil, "conformance corpus not beside the project (set GREENTIC_CONFORMANCE_DIR)"))

@@ -32,31 +32,41 @@ public struct Golden: Sendable {
     /// Throws `GoldenError.mismatch` with a structural diff, or `.missing` when comparing only.
     @discardableResult
     public func check(_ value: JSONValue, named name: String) throws -> Outcome {
-        let url = fileURL(name)
         let actual = normalizer.normalize(value)
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: url.path) else {
+        return try check(document: JSONWriter.pretty(actual) + "\n", named: name) { stored in
+            let expected = normalizer.normalize(stored)
+            return expected == actual ? [] : [JSONDiff.report(expected: expected, actual: actual)]
+        }
+    }
+
+    /// Compares a rendered JSON document with `<root>/<name>` by `drift`, which gets the stored
+    /// golden and returns one line per difference (none when they match). The record mode says
+    /// when `document` is written as the golden instead, byte for byte, so a golden keeps the
+    /// layout of the tool that renders it.
+    @discardableResult
+    public func check(document: String, named name: String, drift: (JSONValue) throws -> [String]) throws -> Outcome {
+        let url = fileURL(name)
+        guard FileManager.default.fileExists(atPath: url.path) else {
             if mode == .never {
                 throw GoldenError.missing(path: url.path, hint: "run with GOLDEN_RECORD=missing to record it")
             }
-            try write(actual, to: url)
+            try write(document, to: url)
             return .recorded
         }
         if mode == .all {
-            try write(actual, to: url)
+            try write(document, to: url)
             return .recorded
         }
-        let data = try Data(contentsOf: url)
-        let expected: JSONValue
+        let lines: [String]
         do {
-            expected = normalizer.normalize(try JSONValue.parse(data))
+            lines = try drift(try JSONValue.parse(Data(contentsOf: url)))
         } catch {
             throw GoldenError.unreadable(path: url.path, reason: "\(error)")
         }
-        if expected == actual { return .matched }
-        let report = JSONDiff.report(expected: expected, actual: actual)
+        if lines.isEmpty { return .matched }
+        let report = lines.joined(separator: "\n")
         if mode == .failed {
-            try write(actual, to: url)
+            try write(document, to: url)
             throw GoldenError.mismatch(path: url.path, diff: report, rerecorded: true)
         }
         throw GoldenError.mismatch(path: url.path, diff: report, rerecorded: false)
@@ -67,9 +77,9 @@ public struct Golden: Sendable {
         return root.appendingPathComponent(file)
     }
 
-    private func write(_ value: JSONValue, to url: URL) throws {
+    private func write(_ document: String, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data((JSONWriter.pretty(value) + "\n").utf8).write(to: url, options: .atomic)
+        try Data(document.utf8).write(to: url, options: .atomic)
     }
 }
 
@@ -85,7 +95,7 @@ public enum GoldenError: Error, CustomStringConvertible, Equatable {
         case .missing(let path, let hint):
             "golden \(path) does not exist (GOLDEN_RECORD=never); \(hint)"
         case .unreadable(let path, let reason):
-            "golden \(path) is not valid JSON: \(reason)"
+            "golden \(path) cannot be read as a golden: \(reason)"
         case .mismatch(let path, let diff, let rerecorded):
             "value differs from golden \(path)\(rerecorded ? " (re-recorded; review the change)" : ""):\n\(diff)"
         case .invalidRecordMode(let raw):
