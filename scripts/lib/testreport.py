@@ -223,7 +223,9 @@ def main(argv):
                 t["quarantine"] = q
             else:
                 t["expired"] = q
-        if t["outcome"] in ("failed", "quarantined") and repro:
+        # A failure recorded under the kit's testEnv trait already ends with its own repro line.
+        carries_repro = any(line.startswith("repro: ") for a in history for m in a["messages"] for line in m.split("\n"))
+        if t["outcome"] in ("failed", "quarantined") and repro and not carries_repro:
             t["repro"] = "repro: " + repro_line(repro, name)
         tests[name] = t
 
