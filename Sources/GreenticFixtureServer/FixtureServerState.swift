@@ -15,6 +15,7 @@ public final class FixtureServerState: Sendable {
     let logger: Logger
     private let index: Mutex<PackIndex>
     private let lastReloadError = Mutex<String?>(nil)
+    private let counters = Mutex<(reloads: Int, watchPolls: Int)>((0, 0))
 
     /// Builds the state; a broken store file or pack manifest is an error naming the file.
     public init(config: ServerConfig, logger: Logger = Logger(label: "greentic.fixture-server")) throws {
@@ -44,9 +45,18 @@ public final class FixtureServerState: Sendable {
     /// The error of the last failed reload (the previous index was kept), if any.
     public var reloadError: String? { lastReloadError.withLock { $0 } }
 
+    /// Pack reloads attempted since start (by `POST /packs/reload` or the watcher), failed ones too.
+    public var reloads: Int { counters.withLock { $0.reloads } }
+
+    /// Times the watcher has looked at the packs tree (0 without `--watch`).
+    public var watchPolls: Int { counters.withLock { $0.watchPolls } }
+
+    func recordWatchPoll() { counters.withLock { $0.watchPolls += 1 } }
+
     /// Rebuilds the index from disk; on error the previous index stays and the error is kept.
     @discardableResult
     public func reloadPacks() throws -> PackIndex {
+        counters.withLock { $0.reloads += 1 }
         do {
             let fresh = try PackIndex.build(root: config.packsRoot)
             index.withLock { $0 = fresh }

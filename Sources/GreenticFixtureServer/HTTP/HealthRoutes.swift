@@ -23,6 +23,7 @@ struct HealthRoutes {
             ("packs", .object([
                 ("count", .int(index.entries.count)), ("root", .string(index.root)), ("root_exists", .bool(!index.rootMissing)),
                 ("last_reload_error", .string(state.reloadError)),
+                ("reloads", .int(state.reloads)), ("watch_polls", .int(state.watchPolls)),
             ])),
             ("runner", .string(state.runner.description)),
         ])

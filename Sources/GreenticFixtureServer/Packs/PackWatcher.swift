@@ -6,9 +6,10 @@ import Logging
 /// Reloads the pack index when the content under the packs root changes (`serve --watch`).
 ///
 /// Polls a fingerprint of every file's path and content hash; only content changes count (a
-/// read or a touch does not). Reloads on the trailing edge: after a change, it waits until the
-/// tree has been quiet for the debounce interval, so the last change of a burst is never lost.
-/// A broken edit keeps the previous index and is reported (log and `/healthz`).
+/// read or a touch does not). `PackChangeDebouncer` decides when to reload: on the trailing
+/// edge, once the tree has been quiet for the debounce interval, so the last change of a burst
+/// is never lost. A broken edit keeps the previous index and is reported (log and `/healthz`,
+/// which also counts the watcher's polls and the reloads).
 public struct PackWatcher: Sendable {
     public let state: FixtureServerState
     public let logger: Logger
@@ -25,22 +26,13 @@ public struct PackWatcher: Sendable {
 
     /// Runs until the task is cancelled.
     public func run() async {
-        var applied = Self.fingerprint(root: state.config.packsRoot)
-        var pendingSince: ContinuousClock.Instant?
-        var lastSeen = applied
+        var debouncer = PackChangeDebouncer(applied: Self.fingerprint(root: state.config.packsRoot), debounce: debounce)
         logger.info("watching \(state.config.packsRoot) for pack changes")
         while !Task.isCancelled {
             try? await Task.sleep(for: pollInterval)
-            let current = Self.fingerprint(root: state.config.packsRoot)
-            if current != lastSeen {
-                lastSeen = current
-                pendingSince = .now
-                continue
-            }
-            guard let since = pendingSince, ContinuousClock.now - since >= debounce else { continue }
-            pendingSince = nil
-            guard current != applied else { continue }
-            applied = current
+            let due = debouncer.observe(Self.fingerprint(root: state.config.packsRoot), at: .now)
+            state.recordWatchPoll()
+            guard due != nil else { continue }
             do {
                 let index = try state.reloadPacks()
                 try await state.runner.reload(packs: index.entries, defaults: state.config.defaults)
