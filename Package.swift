@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "GreenticTestKit", targets: ["GreenticTestKit"]),
         .library(name: "GreenticTestKitTesting", targets: ["GreenticTestKitTesting"]),
+        .library(name: "GreenticTestKitXCTest", targets: ["GreenticTestKitXCTest"]),
         .library(name: "ScenarioDSL", targets: ["ScenarioDSL"]),
         .library(name: "Simulators", targets: ["Simulators"]),
         .library(name: "GreenticFixtureServer", targets: ["GreenticFixtureServer"]),
@@ -50,6 +51,11 @@ let package = Package(
         ),
         .target(
             name: "GreenticTestKitTesting",
+            dependencies: ["GreenticTestKit"]
+        ),
+        // XCTest users' honest outcomes, kept out of the core so it never imports XCTest.
+        .target(
+            name: "GreenticTestKitXCTest",
             dependencies: ["GreenticTestKit"]
         ),
         .target(

@@ -14,6 +14,7 @@ let package = Package(
             dependencies: [
                 .product(name: "GreenticTestKit", package: "GreenticTestKit"),
                 .product(name: "GreenticTestKitTesting", package: "GreenticTestKit"),
+                .product(name: "GreenticTestKitXCTest", package: "GreenticTestKit"),
                 .product(name: "ScenarioDSL", package: "GreenticTestKit"),
                 .product(name: "GreenticFixtureServer", package: "GreenticTestKit"),
             ]

@@ -1,4 +1,5 @@
 import Foundation
+import GreenticTestKit
 import GreenticTestKitTesting
 import Testing
 

@@ -3,6 +3,8 @@ public enum TestEnvError: Error, CustomStringConvertible {
     /// Something the test needs is not on this machine: skipped normally, a failure under
     /// `CI` or `E2E_STRICT=1`.
     case prerequisiteMissing([String])
+    /// A missing prerequisite under `CI` or `E2E_STRICT=1`: the test fails with this, once.
+    case prerequisiteRequired([String])
     case invalidConfiguration(String)
     case infraNotRequested(InfraKind)
     /// The test failed; the artifacts folder is kept and named here.
@@ -12,6 +14,8 @@ public enum TestEnvError: Error, CustomStringConvertible {
         switch self {
         case .prerequisiteMissing(let what):
             return "missing prerequisite: \(what.joined(separator: "; "))"
+        case .prerequisiteRequired(let what):
+            return "missing prerequisite: \(what.joined(separator: "; ")) (required under CI / E2E_STRICT=1)"
         case .invalidConfiguration(let message):
             return message
         case .infraNotRequested(let kind):

@@ -1,16 +1,14 @@
 import Foundation
 import GreenticTestKit
+import GreenticTestKitXCTest
 import ScenarioDSL
 import XCTest
 
-/// XCTest: `TestEnv.with` gives the same per-test environment without Swift Testing traits.
+/// XCTest: `withTestEnv` gives the same per-test environment and outcomes as the Swift Testing
+/// trait: skipped with the reason when NATS is missing, one failure under CI / E2E_STRICT=1.
 final class LegacyXCTests: XCTestCase {
     func testRequestReplyThroughARealNATSServer() async throws {
-        guard (try? NativeBinaries.locate("nats-server")) != nil else {
-            if StrictMode.isStrict(ProcessInfo.processInfo.environment) { XCTFail("nats-server is missing (apt-get install nats-server)") }
-            throw XCTSkip("nats-server is missing (apt-get install nats-server)")
-        }
-        try await TestEnv.with(name: "LegacyXCTests.requestReply", infra: [.nats]) { env in
+        try await withTestEnv(infra: [.nats]) { env in
             let nats = try await NATSClient.connect(url: try env.natsURL())
             let inbox = try await nats.subscribe("\(env.subjectPrefix).ping")
             let responder = Task {

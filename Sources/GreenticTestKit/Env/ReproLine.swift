@@ -1,6 +1,4 @@
 import Foundation
-import GreenticTestKit
-import Testing
 
 /// The one line that reruns a failing test alone with the settings that matter: for the
 /// project's tiers (modules L0, L1, L2) through `scripts/e2e.sh`, elsewhere through

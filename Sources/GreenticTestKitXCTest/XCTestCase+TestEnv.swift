@@ -1,0 +1,93 @@
+import Foundation
+import GreenticTestKit
+import XCTest
+
+extension XCTestCase {
+    /// Runs `body` in a fresh `TestEnv` named after this test, with the outcomes a Swift Testing
+    /// user gets from the `.testEnv` trait: a missing prerequisite skips the test with the reason
+    /// (`XCTSkip`), or fails it once under `CI` / `E2E_STRICT=1`; a failure (thrown, or an
+    /// `XCTAssert` that failed inside `body`) keeps the artifacts and ends with a repro line.
+    ///
+    /// ```swift
+    /// func testRoundTrip() async throws {
+    ///     try await withTestEnv(infra: [.nats]) { env in … }
+    /// }
+    /// ```
+    public func withTestEnv<T: Sendable>(
+        infra: Set<InfraKind> = [],
+        name: String? = nil,
+        options: TestEnvOptions = TestEnvOptions(),
+        _ body: @Sendable (TestEnv) async throws -> T
+    ) async throws -> T {
+        let run = XCTestRunProbe(testRun)
+        var options = options
+        options.failureObserved = { run.failedSinceStart }
+        let repro = ReproLine.line(testID: xcTestID, environment: options.environment)
+        do {
+            let value = try await TestEnv.with(name: name ?? XCTestNaming.folderName(xcTestID), infra: infra, options: options, body)
+            if run.failedSinceStart { FileHandle.standardError.write(Data("\(repro)\n".utf8)) }
+            return value
+        } catch TestEnvError.prerequisiteMissing(let what) {
+            try XCTestPrerequisites.skipOrFail(what, environment: options.environment)
+        } catch {
+            throw XCTestEnvFailure(underlying: error, repro: repro)
+        }
+    }
+
+    /// Skips the test (or fails it under `CI` / `E2E_STRICT=1`) unless each executable is on
+    /// PATH (or in the folders the kit searches for infrastructure binaries).
+    public func requireExecutables(_ names: [String]) throws {
+        let missing = names.filter { ExecutableLocator.find($0, extraPaths: NativeBinaries.searchPaths(for: $0)) == nil }
+        if !missing.isEmpty { try XCTestPrerequisites.skipOrFail(missing) }
+    }
+
+    /// `Module.Class/testMethod`, the id `swift test --filter` matches.
+    var xcTestID: String {
+        let type = String(reflecting: Swift.type(of: self))
+        let method = name.split(whereSeparator: { " .[]-".contains($0) }).last.map(String.init) ?? name
+        return "\(type)/\(method)"
+    }
+}
+
+/// Skip or strict failure for XCTest.
+public enum XCTestPrerequisites {
+    /// Throws `XCTSkip` with the reason, or under `CI` / `E2E_STRICT=1` the error XCTest reports
+    /// as the test's one failure.
+    public static func skipOrFail(_ missing: [String],
+                                  environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Never {
+        if StrictMode.isStrict(environment) { throw TestEnvError.prerequisiteRequired(missing) }
+        // Inside `withTestEnv`, which turns this into the skip once the environment is torn down.
+        if TestEnv.current != nil { throw TestEnvError.prerequisiteMissing(missing) }
+        throw XCTSkip("missing prerequisite: \(missing.joined(separator: "; "))")
+    }
+}
+
+/// A test's failure with the line that reruns it alone.
+public struct XCTestEnvFailure: Error, CustomStringConvertible {
+    public let underlying: any Error
+    public let repro: String
+    public var description: String { "\(underlying)\n\(repro)" }
+}
+
+/// Reads the failure count of the running test; XCTest runs a test's body and its reporting on
+/// one thread, so reading it when the body returns is safe.
+final class XCTestRunProbe: @unchecked Sendable {
+    let run: XCTestRun?
+    let failuresAtStart: Int
+
+    init(_ run: XCTestRun?) {
+        self.run = run
+        self.failuresAtStart = run?.totalFailureCount ?? 0
+    }
+
+    var failedSinceStart: Bool { (run?.totalFailureCount ?? 0) > failuresAtStart }
+}
+
+/// Folder names for XCTest cases (`Class_testMethod`).
+enum XCTestNaming {
+    static func folderName(_ id: String) -> String {
+        let parts = id.split(separator: "/")
+        let type = parts.first.map { $0.split(separator: ".").last.map(String.init) ?? String($0) } ?? "xctest"
+        return ([type] + parts.dropFirst().map(String.init)).joined(separator: "_")
+    }
+}
