@@ -58,6 +58,11 @@ public struct TestEnvTrait: TestTrait, SuiteTrait, TestScoping {
                 }
             } catch let error as TestEnvError {
                 if case .prerequisiteMissing(let what) = error {
+                    if StrictMode.isStrict(ProcessInfo.processInfo.environment) {
+                        // Recorded once, at the test, inside the handler that adds the repro line.
+                        Issue.record(TestEnvError.prerequisiteRequired(what), sourceLocation: test.sourceLocation)
+                        return
+                    }
                     try Prerequisites.skipOrFail(what)
                 }
                 if let env = kept.withLock({ $0 }) { FailureEvidence.attach(env) }

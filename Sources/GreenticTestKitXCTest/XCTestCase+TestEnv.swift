@@ -17,6 +17,8 @@ extension XCTestCase {
         infra: Set<InfraKind> = [],
         name: String? = nil,
         options: TestEnvOptions = TestEnvOptions(),
+        file: StaticString = #filePath,
+        line: UInt = #line,
         _ body: @Sendable (TestEnv) async throws -> T
     ) async throws -> T {
         let run = XCTestRunProbe(testRun)
@@ -28,7 +30,9 @@ extension XCTestCase {
             if run.failedSinceStart { FileHandle.standardError.write(Data("\(repro)\n".utf8)) }
             return value
         } catch TestEnvError.prerequisiteMissing(let what) {
-            try XCTestPrerequisites.skipOrFail(what, environment: options.environment)
+            try XCTestPrerequisites.skipOrFail(what, environment: options.environment, repro: repro, file: file, line: line)
+        } catch let error as XCTestEnvFailure {
+            throw error
         } catch {
             throw XCTestEnvFailure(underlying: error, repro: repro)
         }
@@ -36,9 +40,11 @@ extension XCTestCase {
 
     /// Skips the test (or fails it under `CI` / `E2E_STRICT=1`) unless each executable is on
     /// PATH (or in the folders the kit searches for infrastructure binaries).
-    public func requireExecutables(_ names: [String]) throws {
+    public func requireExecutables(_ names: [String], file: StaticString = #filePath, line: UInt = #line) throws {
         let missing = names.filter { ExecutableLocator.find($0, extraPaths: NativeBinaries.searchPaths(for: $0)) == nil }
-        if !missing.isEmpty { try XCTestPrerequisites.skipOrFail(missing) }
+        if !missing.isEmpty {
+            try XCTestPrerequisites.skipOrFail(missing, repro: ReproLine.line(testID: xcTestID), file: file, line: line)
+        }
     }
 
     /// `Module.Class/testMethod`, the id `swift test --filter` matches.
@@ -51,22 +57,31 @@ extension XCTestCase {
 
 /// Skip or strict failure for XCTest.
 public enum XCTestPrerequisites {
-    /// Throws `XCTSkip` with the reason, or under `CI` / `E2E_STRICT=1` the error XCTest reports
-    /// as the test's one failure.
+    /// Throws `XCTSkip` with the reason, at `file:line`; under `CI` / `E2E_STRICT=1` the error
+    /// XCTest reports as the test's one failure (naming `file:line`, since XCTest on Linux
+    /// places a thrown error nowhere).
     public static func skipOrFail(_ missing: [String],
-                                  environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Never {
-        if StrictMode.isStrict(environment) { throw TestEnvError.prerequisiteRequired(missing) }
+                                  environment: [String: String] = ProcessInfo.processInfo.environment,
+                                  repro: String? = nil,
+                                  file: StaticString = #filePath, line: UInt = #line) throws -> Never {
+        if StrictMode.isStrict(environment) {
+            let site = "\(("\(file)" as NSString).lastPathComponent):\(line)"
+            throw XCTestEnvFailure(underlying: TestEnvError.prerequisiteRequired(missing), site: site, repro: repro)
+        }
         // Inside `withTestEnv`, which turns this into the skip once the environment is torn down.
         if TestEnv.current != nil { throw TestEnvError.prerequisiteMissing(missing) }
-        throw XCTSkip("missing prerequisite: \(missing.joined(separator: "; "))")
+        throw XCTSkip("missing prerequisite: \(missing.joined(separator: "; "))", file: file, line: line)
     }
 }
 
-/// A test's failure with the line that reruns it alone.
+/// A test's failure, with where it happened when known and the line that reruns it alone.
 public struct XCTestEnvFailure: Error, CustomStringConvertible {
     public let underlying: any Error
-    public let repro: String
-    public var description: String { "\(underlying)\n\(repro)" }
+    public var site: String? = nil
+    public let repro: String?
+    public var description: String {
+        "\(underlying)" + (site.map { " (at \($0))" } ?? "") + (repro.map { "\n\($0)" } ?? "")
+    }
 }
 
 /// Reads the failure count of the running test; XCTest runs a test's body and its reporting on
