@@ -34,6 +34,12 @@ public struct TestEnvTrait: TestTrait, SuiteTrait, TestScoping {
         let options = {
             var options = TestEnvOptions()
             options.failureObserved = { failed.withLock { $0 } }
+            options.leaksObserved = { leaks in
+                for leak in leaks {
+                    Issue.record(Comment(rawValue: "leaked \(leak) (a failure under CI / E2E_STRICT=1)"),
+                                 severity: .warning, sourceLocation: test.sourceLocation)
+                }
+            }
             return options
         }()
         // Every failure ends with the line that reruns this test alone.

@@ -33,9 +33,13 @@ public final class TestEnv: Sendable {
         var secretValues: Set<String> = []
         var teardowns: [@Sendable () async -> Void] = []
         var fingerprint: JSONValue?
+        var tracked: [TrackedResource] = []
     }
     let state = Mutex(State())
     let reaper: Reaper
+    /// Put in every service's environment (`GREENTIC_TESTENV_ID`) so processes it leaves behind
+    /// can be found after teardown.
+    let processMarker: String
 
     init(name: String, directory: TestDirectory, options: TestEnvOptions) throws {
         self.name = name
@@ -47,6 +51,7 @@ public final class TestEnv: Sendable {
         let secrets = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-secrets-\(getpid())-\(token)")
         try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         self.secretsDirectory = secrets
+        self.processMarker = "\(directory.name).\(token)"
         self.reaper = ProcessRegistry.shared.reaper(for: options.artifactsBase)
         try? reaper.registerCleanup(secrets.path)
     }
@@ -63,7 +68,7 @@ public final class TestEnv: Sendable {
         let env = try TestEnv(name: testName, directory: directory, options: options)
         env.log("environment \(directory.name) created at \(directory.root.path)")
         env.timeline.append(kind: "env", source: "harness", data: ["event": "created", "name": .string(testName)])
-        let outcome: Result<T, any Error>
+        var outcome: Result<T, any Error>
         do {
             let fingerprint = await RunFingerprint.current(environment: options.environment)
             env.state.withLock { $0.fingerprint = fingerprint }
@@ -74,7 +79,15 @@ public final class TestEnv: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        await env.teardown()
+        let leaks = await env.teardown()
+        let strict = StrictMode.isStrict(options.environment)
+        if !leaks.isEmpty {
+            let summary = ResourceLeak.summary(leaks, test: testName)
+            env.log(summary)
+            HarnessLogger.shared.warning("\(summary)")
+            if !strict { options.leaksObserved?(leaks) }
+        }
+        if case .success = outcome, strict, !leaks.isEmpty { outcome = .failure(TestEnvError.leaked(leaks)) }
         let failed: Bool
         if case .failure = outcome { failed = true } else { failed = options.failureObserved?() ?? false }
         env.timeline.append(kind: "env", source: "harness", data: ["event": "finished", "failed": .bool(failed)])
@@ -154,6 +167,7 @@ public final class TestEnv: Sendable {
         let logOffset = LogFollower.size(of: logURL)
         var environment = spec.inheritEnvironment ? options.environment : [:]
         environment.merge(spec.environment) { _, new in new }
+        environment[ProcessLeakScan.variable] = processMarker
         timeline.append(kind: "service", source: name, data: ["event": "starting", "executable": .string(spec.executable)])
         let started = ContinuousClock.now
         let process = try await ServiceLauncher.launch(spec, name: name, environment: environment, logURL: logURL, reaper: reaper)
@@ -269,9 +283,20 @@ public final class TestEnv: Sendable {
         state.withLock { $0.teardowns.append(body) }
     }
 
-    func teardown() async {
+    /// Registers a resource the environment checks for when the test's scope ends.
+    package func track(_ resource: TrackedResource) {
+        state.withLock { s in
+            if let key = resource.key, s.tracked.contains(where: { $0.key == key }) { return }
+            s.tracked.append(resource)
+        }
+    }
+
+    /// Runs the teardown hooks, stops the services, gives the infrastructure back, and returns
+    /// what the test left behind (each already reclaimed).
+    func teardown() async -> [ResourceLeak] {
         let hooks = state.withLock { $0.teardowns }
         for hook in hooks.reversed() { await hook() }
+        var leaks = await checkTracked(at: .bodyEnded)
         let (services, leases) = state.withLock { ($0.services, $0.leases) }
         for service in services.reversed() {
             await stop(service)
@@ -279,10 +304,35 @@ public final class TestEnv: Sendable {
         for lease in leases.reversed() {
             await lease.release()
         }
+        leaks += await checkTracked(at: .infraReleased)
+        leaks += reclaimLeakedProcesses(groups: Set(services.map(\.pid)))
         drainLogs()
         refreshSnapshot()
         try? FileManager.default.removeItem(at: secretsDirectory)
         reaper.unregisterCleanup(secretsDirectory.path)
         log("environment torn down")
+        return leaks
+    }
+
+    private func checkTracked(at point: TrackedResource.CheckPoint) async -> [ResourceLeak] {
+        let resources = state.withLock { $0.tracked.filter { $0.point == point } }
+        var leaks: [ResourceLeak] = []
+        for resource in resources where await resource.stillHeld() {
+            let leak = ResourceLeak(kind: resource.kind, detail: resource.detail)
+            leaks.append(leak)
+            timeline.append(kind: "env", source: "harness", data: ["event": "leak", "leak": .string(leak.description)])
+            await resource.reclaim()
+        }
+        return leaks
+    }
+
+    /// Kills the processes that carry this environment's marker and outlived its services.
+    private func reclaimLeakedProcesses(groups: Set<pid_t>) -> [ResourceLeak] {
+        ProcessLeakScan.survivors(marker: processMarker, excludingGroups: groups).map { survivor in
+            kill(survivor.pid, SIGKILL)
+            let leak = ResourceLeak(kind: .process, detail: "\(survivor.pid) (\(survivor.command)), outside its service's process group")
+            timeline.append(kind: "env", source: "harness", data: ["event": "leak", "leak": .string(leak.description)])
+            return leak
+        }
     }
 }

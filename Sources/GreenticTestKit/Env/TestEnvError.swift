@@ -7,6 +7,8 @@ public enum TestEnvError: Error, CustomStringConvertible {
     case prerequisiteRequired([String])
     case invalidConfiguration(String)
     case infraNotRequested(InfraKind)
+    /// The test passed but left resources behind (a failure only under `CI` / `E2E_STRICT=1`).
+    case leaked([ResourceLeak])
     /// The test failed; the artifacts folder is kept and named here.
     case failed(test: String, underlying: any Error, artifacts: String, evidence: String)
 
@@ -20,6 +22,9 @@ public enum TestEnvError: Error, CustomStringConvertible {
             return message
         case .infraNotRequested(let kind):
             return "\(kind.rawValue) was not requested: pass infra: [.\(kind.rawValue)] to TestEnv.with"
+        case .leaked(let leaks):
+            return "left behind when the test ended (already reclaimed; close, stop or delete them in the test): "
+                + leaks.map(\.description).joined(separator: "; ")
         case .failed(let test, let underlying, let artifacts, let evidence):
             return "\(test) failed: \(underlying)\nartifacts: \(artifacts)\n\(evidence)"
         }

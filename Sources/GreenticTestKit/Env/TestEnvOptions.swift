@@ -14,6 +14,9 @@ public struct TestEnvOptions: Sendable {
     public var backendOverride: (any InfraBackend)?
     /// Asked at the end: did the test record a failure without throwing (for example `#expect`)?
     public var failureObserved: (@Sendable () -> Bool)?
+    /// Told what the test left behind (outside `CI` / `E2E_STRICT=1`, where a leak fails the
+    /// test instead); the Swift Testing trait records each as a warning.
+    public var leaksObserved: (@Sendable ([ResourceLeak]) -> Void)?
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
@@ -22,5 +25,6 @@ public struct TestEnvOptions: Sendable {
         self.infraSelection = (try? InfraSelection.fromEnvironment(environment)) ?? .auto
         self.backendOverride = nil
         self.failureObserved = nil
+        self.leaksObserved = nil
     }
 }

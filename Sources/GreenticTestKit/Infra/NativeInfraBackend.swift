@@ -28,6 +28,10 @@ public struct NativeInfraBackend: InfraBackend {
                 let database = try await PostgresCluster.shared.createDatabase(for: env)
                 endpoints.databaseURL = database.url
                 releases.append { await PostgresCluster.shared.dropDatabase(database.name) }
+                env.track(TrackedResource(
+                    kind: .database, detail: "\(database.name) (still there after the environment dropped it)", point: .infraReleased,
+                    stillHeld: { await PostgresCluster.shared.databaseExists(database.name) },
+                    reclaim: { await PostgresCluster.shared.dropDatabase(database.name) }))
             }
         }
         let toRun = releases

@@ -65,6 +65,14 @@ public actor PostgresCluster {
             url: running.adminURL, sql: "DROP DATABASE IF EXISTS \(PostgresConnection.quoteIdentifier(name)) WITH (FORCE)")
     }
 
+    /// Whether the cluster still has this database (false when the cluster cannot be asked).
+    public func databaseExists(_ name: String) async -> Bool {
+        guard let running = try? await startTask?.value, let literal = try? PostgresConnection.quoteLiteral(name),
+              let rows = try? await PostgresConnection.run(url: running.adminURL, sql: "SELECT 1 FROM pg_database WHERE datname = \(literal)")
+        else { return false }
+        return !rows.isEmpty
+    }
+
     static func start(base: URL) async throws -> Running {
         let missing = NativeBinaries.missing(for: [.postgres])
         guard missing.isEmpty else {

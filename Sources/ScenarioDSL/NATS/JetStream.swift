@@ -20,12 +20,29 @@ public struct JetStream: Sendable {
     }
 
     /// Creates a stream (memory storage unless `fileStorage`). Returns the server's stream info.
+    /// Inside a `TestEnv`, a stream still on the server when the test ends is reported as a leak.
     @discardableResult
     public func addStream(name: String, subjects: [String], fileStorage: Bool = false) async throws -> JSONValue {
-        try await api("STREAM.CREATE.\(name)", [
+        let info = try await api("STREAM.CREATE.\(name)", [
             "name": .string(name), "subjects": .array(subjects.map { .string($0) }),
             "storage": fileStorage ? "file" : "memory", "retention": "limits", "discard": "old",
         ])
+        if let env = TestEnv.current {
+            let url = client.url
+            env.track(TrackedResource(
+                kind: .stream, detail: "\(name) on \(url), never deleted", key: "stream \(url) \(name)", point: .bodyEnded,
+                stillHeld: { await Self.onServer(url) { try await $0.streamInfo(name) } != nil },
+                reclaim: { _ = await Self.onServer(url) { try await $0.deleteStream(name) } }))
+        }
+        return info
+    }
+
+    /// Runs one call on a fresh connection (nil when the server or the call fails).
+    static func onServer<T: Sendable>(_ url: String, _ call: @Sendable (JetStream) async throws -> T) async -> T? {
+        guard let client = try? await NATSClient.connect(url: url, name: "greentic-testkit-leak-check", timeout: .seconds(2)) else { return nil }
+        let result = try? await call(JetStream(client: client, timeout: .seconds(2)))
+        await client.close()
+        return result
     }
 
     public func streamInfo(_ name: String) async throws -> JSONValue {

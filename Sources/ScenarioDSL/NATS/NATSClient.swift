@@ -76,6 +76,11 @@ public final class NATSClient: Sendable {
             client.state.withLock { $0.phase = .closed }
             throw error
         }
+        if let env = TestEnv.current {
+            env.track(TrackedResource(
+                kind: .natsConnection, detail: "'\(options.name)' to \(url), never closed", point: .bodyEnded,
+                stillHeld: { !client.isClosed }, reclaim: { await client.close() }))
+        }
         return client
     }
 
