@@ -18,7 +18,7 @@ Options:
   --focus PATTERN   run only tests whose identifier (Module.Suite/test) matches the regular
                     expression PATTERN, within the selected tiers
   --junit FILE      write JUnit built from Swift Testing's event stream: one <testcase> per
-                    test, <skipped message=…> with the reason, failures with their source
+                    test and per case of a parameterised test, <skipped message=…> with the reason, failures with their source
                     location and repro line, <flakyFailure>/<rerunFailure> for reruns
   --rerun-failures N  after the run, rerun only the failed tests (each by its exact id) up to N
                     more times; a test that fails then passes is flaky (listed, run passes), one

@@ -32,7 +32,6 @@ struct ScenarioRun: AsyncParsableCommand {
         if let nats {
             do { client = try await NATSClient.connect(url: nats) } catch { throw CLIError(message: "\(error)") }
         }
-        defer { if let client { Task { await client.close() } } }
         var results: [(name: String, file: String, duration: Duration, failure: String?)] = []
         for file in files {
             let scenario: Scenario
@@ -61,6 +60,7 @@ struct ScenarioRun: AsyncParsableCommand {
             }
             results.append((scenario.name, file, result.duration, result.failure.map { "\($0)" }))
         }
+        if let client { await client.close() }
         let failed = results.filter { $0.failure != nil }.count
         if let junit { try JUnitReport.write(results, to: junit) }
         StandardOutput.line("\(results.count - failed) passed, \(failed) failed")

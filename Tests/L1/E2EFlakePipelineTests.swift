@@ -27,6 +27,10 @@ struct E2EFlakePipelineTests {
         @Suite struct AlwaysTests {
             @Test func alwaysFails() { #expect(1 + 1 == 3, "always wrong") }
         }
+
+        @Suite struct CasesTests {
+            @Test(arguments: [1, 2, 3]) func odd(n: Int) { #expect(n % 2 == 1, "n=\\(n) is even") }
+        }
         """
 
     /// A tiny package with the project's scripts, in the test's artifacts folder.
@@ -84,6 +88,18 @@ struct E2EFlakePipelineTests {
         let repro = try #require(failed.stdout.split(separator: "\n").first { $0.contains("repro: ") })
         #expect(repro.contains("scripts/e2e.sh l0 --focus 'AlwaysTests/alwaysFails\\(\\)'"), "\(repro)")
 
+        // A parameterised test: one <testcase> per case, the failure on the case that failed.
+        let cases = try await e2e(root, ["l0", "--focus", "CasesTests", "--junit", junit.path])
+        #expect(cases.status == 1)
+        let casesXML = try String(contentsOf: junit, encoding: .utf8)
+        let caseRows = casesXML.split(separator: "\n").filter { $0.contains("<testcase ") }
+        #expect(caseRows.count == 3, "\(casesXML)")
+        #expect(caseRows.map { $0.contains("name=\"odd(n:) [1]\"") || $0.contains("name=\"odd(n:) [2]\"") || $0.contains("name=\"odd(n:) [3]\"") } == [true, true, true], "\(casesXML)")
+        #expect(casesXML.contains("tests=\"3\" failures=\"1\""), "\(casesXML)")
+        let failingCase = try #require(casesXML.range(of: "name=\"odd(n:) [2]\""))
+        #expect(casesXML[failingCase.upperBound...].prefix(300).contains("<failure message=\"L0/TinyTests.swift:"), "\(casesXML)")
+        #expect(casesXML.contains("n=2 is even") && !casesXML.contains("n=1 is even"), "\(casesXML)")
+
         // The repro line reruns exactly that one test.
         let command = String(repro.split(separator: "repro: ", maxSplits: 1)[1])
         let rerun = try await CommandRunner.run("/bin/bash", ["-c", "E2E_INSTALL=0 " + command], environment: ProcessInfo.processInfo.environment,
@@ -116,7 +132,8 @@ struct E2EFlakePipelineTests {
         let marker = env.directory.artifacts.appendingPathComponent("marker")
         let out = try await e2e(root, ["l0", "--repeat", "3"], marker: marker)
         #expect(out.status == 1)
-        #expect(out.stdout.contains("repeat: 3 runs of 3 tests"), "\(out.stdout)")
+        #expect(out.stdout.contains("repeat: 3 runs of 4 tests"), "\(out.stdout)")
+        #expect(out.stdout.contains("failed 3 of 3: L0.CasesTests/odd(n:)"), "\(out.stdout)")
         #expect(out.stdout.contains("failed 1 of 3: L0.TinyTests/failsOnce()"), "\(out.stdout)")
         #expect(out.stdout.contains("failed 3 of 3: L0.AlwaysTests/alwaysFails()"), "\(out.stdout)")
         #expect(!out.stdout.contains("L0.TinyTests/passes()"), "a test that never failed is not listed")

@@ -49,7 +49,10 @@ def load(path):
             kinds[test_name(payload.get("id", ""))] = payload.get("kind")
             if payload.get("kind") == "function":
                 loc = payload.get("sourceLocation", {})
-                tests.setdefault(test_name(payload["id"]), {"status": "passed", "messages": [], "location": f"{loc.get('fileID')}:{loc.get('line')}"})
+                entry = tests.setdefault(test_name(payload["id"]), {"status": "passed", "messages": [], "location": f"{loc.get('fileID')}:{loc.get('line')}"})
+                # A parameterised test lists its cases; each becomes its own JUnit <testcase>.
+                if payload.get("isParameterized"):
+                    entry["cases"] = {c.get("displayName", "?"): {"status": "passed", "messages": []} for c in payload.get("_testCases", [])}
             continue
         kind = payload.get("kind")
         name = test_name(payload.get("testID", "")) if payload.get("testID") else None
@@ -65,6 +68,11 @@ def load(path):
             where = f"{loc.get('fileID') or loc.get('_filePath', '?')}:{loc.get('line', '?')}"
             entry["status"] = "failed"
             entry["messages"].append(f"{where}: {text}")
+            case = (payload.get("_testCase") or {}).get("displayName")
+            if case is not None:
+                c = entry.setdefault("cases", {}).setdefault(case, {"status": "passed", "messages": []})
+                c["status"] = "failed"
+                c["messages"].append(f"{where}: {text}")
         elif kind in ("testSkipped", "testCancelled") and entry["status"] != "failed":
             entry["status"] = "skipped"
             entry["messages"].append(text)
@@ -112,30 +120,52 @@ def repro_line(template, name):
     return template.replace("{tier}", tier(name).lower()).replace("{focus}", "'" + focus.replace("'", "'\\''") + "'")
 
 
+def case_rows(name, t):
+    """The JUnit rows of one test: the test itself, or one per case of a parameterised test
+    (name 'test(arg:) [case]'), each with its own outcome and attempts."""
+    cases = t["attempts"][0].get("cases") or {}
+    failing_cases = [c for c, v in cases.items() if v["status"] == "failed"]
+    if not cases or (t["outcome"] in ("failed", "quarantined", "flaky") and not failing_cases):
+        return [(name, t["outcome"], t["attempts"])]
+    rows = []
+    for case in cases:
+        history = [a.get("cases", {}).get(case, {"status": a["status"], "messages": a["messages"]}) for a in t["attempts"]]
+        if t["outcome"] == "skipped":
+            outcome = "skipped"
+        elif history[0]["status"] == "passed":
+            outcome = "passed"
+        elif any(h["status"] == "passed" for h in history[1:]):
+            outcome = "flaky"
+        else:
+            outcome = t["outcome"] if t["outcome"] in ("failed", "quarantined") else "failed"
+        rows.append((f"{name} [{case}]", outcome, history))
+    return rows
+
+
 def junit(path, tests):
     suites = {}
     for name, t in sorted(tests.items()):
-        suites.setdefault(name.split("/")[0], []).append((name, t))
+        for row in case_rows(name, t):
+            suites.setdefault(name.split("/")[0], []).append((row, t))
     out = ['<?xml version="1.0" encoding="UTF-8"?>', "<testsuites>"]
     for suite, items in suites.items():
-        failures = sum(1 for _, t in items if t["outcome"] == "failed")
-        skipped = sum(1 for _, t in items if t["outcome"] == "skipped")
+        failures = sum(1 for (_, outcome, _), _ in items if outcome == "failed")
+        skipped = sum(1 for (_, outcome, _), _ in items if outcome == "skipped")
         out.append(f'  <testsuite name={quoteattr(suite)} tests="{len(items)}" failures="{failures}" skipped="{skipped}">')
-        for name, t in items:
+        for (name, outcome, attempts), t in items:
             case = name.split("/", 1)[1] if "/" in name else name
             out.append(f'    <testcase classname={quoteattr(suite)} name={quoteattr(case)} file={quoteattr(t["location"])}>')
-            attempts = t["attempts"]
             first_failed = next((a for a in attempts if a["status"] == "failed"), None)
-            if t["outcome"] == "skipped":
+            if outcome == "skipped":
                 out.append(f'      <skipped message={quoteattr(" ".join(attempts[0]["messages"]) or "skipped")}/>')
-            elif t["outcome"] in ("failed", "quarantined") and first_failed:
+            elif outcome in ("failed", "quarantined") and first_failed:
                 body = "\n".join(first_failed["messages"] + ([t["repro"]] if t.get("repro") else []))
                 out.append(f'      <failure message={quoteattr(first_failed["messages"][0] if first_failed["messages"] else "failed")}>{escape(body)}</failure>')
                 for rerun in attempts[1:]:
                     if rerun["status"] == "failed":
                         text = "\n".join(rerun["messages"])
                         out.append(f'      <rerunFailure message={quoteattr(rerun["messages"][0] if rerun["messages"] else "failed")}>{escape(text)}</rerunFailure>')
-            elif t["outcome"] == "flaky":
+            elif outcome == "flaky":
                 for failed in (a for a in attempts if a["status"] == "failed"):
                     text = "\n".join(failed["messages"])
                     out.append(f'      <flakyFailure message={quoteattr(failed["messages"][0] if failed["messages"] else "failed")}>{escape(text)}</flakyFailure>')

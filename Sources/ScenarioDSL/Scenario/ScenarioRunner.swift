@@ -368,13 +368,15 @@ extension TestEnv {
             owned = try await NATSClient.connect(url: url)
             client = owned
         }
-        defer { if let owned { Task { await owned.close() } } }
         var values: [String: JSONValue] = ["prefix": .string(subjectPrefix)]
         if let url = endpoints.natsURL { values["nats"] = .string(url) }
         if let serverURL { values["server"] = .string(serverURL) }
         values.merge(variables) { _, new in new }
         let context = ScenarioContext(nats: client, serverURL: serverURL, env: self, variables: ScenarioVariables(values), packsRoot: packsRoot)
         let result = await ScenarioRunner.run(scenario, context: context)
+        // Closed before returning (not from a detached task), so the connection is gone when
+        // the environment checks for leaks.
+        if let owned { await owned.close() }
         if let failure = result.failure { throw failure }
     }
 }

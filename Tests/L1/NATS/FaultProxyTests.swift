@@ -12,7 +12,7 @@ struct FaultProxyTests {
         let env = try TestEnv.required()
         let (host, port) = try #require(InfraEndpoints.hostPort(try env.natsURL()))
         let proxy = try await FaultProxy.start(to: host, port: port)
-        defer { Task { await proxy.stop() } }
+        env.addTeardown { await proxy.stop() }
         var options = NATSClient.Options()
         options.reconnectWaitMax = .milliseconds(50)
         let nats = try await NATSClient.connect(url: "nats://\(proxy.address)", options: options)

@@ -32,7 +32,7 @@ struct NATSClientTests {
     func arrivalNumbersOrderMessagesAcrossSubscriptions() async throws {
         let env = try TestEnv.required()
         let nats = try await connect(env)
-        defer { Task { await nats.close() } }
+        env.addTeardown { await nats.close() }
         let a = try await nats.subscribe("\(env.subjectPrefix).a")
         let b = try await nats.subscribe("\(env.subjectPrefix).b")
         try await nats.flush()

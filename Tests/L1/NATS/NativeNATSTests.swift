@@ -14,7 +14,7 @@ struct NativeNATSTests {
         #expect(url.hasPrefix("nats://127.0.0.1:"))
         #expect(env.endpoints.backend == "native")
         let client = try await NATSClient.connect(url: url)
-        defer { Task { await client.close() } }
+        env.addTeardown { await client.close() }
         let subject = "\(env.subjectPrefix).greeting"
         let sub = try await client.subscribe(subject)
         try await client.flush()

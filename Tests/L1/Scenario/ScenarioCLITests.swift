@@ -12,7 +12,7 @@ struct ScenarioCLITests {
         let env = try TestEnv.required()
         let service = try await NATSClient.connect(url: try env.natsURL())
         let task = try await startEchoService(service, prefix: "cli")
-        defer { task.cancel(); Task { await service.close() } }
+        env.addTeardown { task.cancel(); await service.close() }
         let server = try await ServerHarness.start(env)
         let dir = env.directory.artifacts
         let failing = dir.appendingPathComponent("failing.yaml")

@@ -37,7 +37,7 @@ struct ScenarioDSLTests {
         let env = try TestEnv.required()
         let service = try await NATSClient.connect(url: try env.natsURL())
         let task = try await startEchoService(service, prefix: env.subjectPrefix)
-        defer { task.cancel(); Task { await service.close() } }
+        env.addTeardown { task.cancel(); await service.close() }
         try await body(env, env.subjectPrefix)
     }
 
@@ -142,7 +142,7 @@ struct ScenarioDSLTests {
         let env = try TestEnv.required()
         let p = env.subjectPrefix
         let publisher = try await NATSClient.connect(url: try env.natsURL())
-        defer { Task { await publisher.close() } }
+        env.addTeardown { await publisher.close() }
         let go = try await publisher.subscribe("\(p).go")
         try await publisher.flush()
         let burst = Task {
