@@ -1,5 +1,7 @@
 import Foundation
 import GreenticTestKit
+import NIOCore
+import NIOPosix
 
 /// Sessions in a file that never loses an acknowledged write.
 ///
@@ -12,8 +14,14 @@ import GreenticTestKit
 /// other's appends before it acts. A torn last line (a crash in the middle of an append) is
 /// dropped on load; any other damage is a startup error naming the byte offset, and the file
 /// is left untouched. A legacy JSON-array file (the original format) is read and converted on
-/// the first write.
+/// the first write. The store runs on its own thread: fsync and the file lock block, and they
+/// must not hold a thread of Swift's cooperative pool (where the HTTP handlers and, in a test
+/// process, every other test's tasks run).
 public actor FileSessionStore: SessionStore {
+    /// The thread every file store's blocking I/O runs on.
+    static let ioLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { Self.ioLoop.executor.asUnownedSerialExecutor() }
+
     public nonisolated var backendName: String { "file" }
     public let path: String
 
