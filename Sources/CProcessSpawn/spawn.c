@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +30,10 @@ static pthread_cond_t queue_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
 static struct spawn_request *queue_head = NULL;
 static pthread_once_t spawner_once = PTHREAD_ONCE_INIT;
+/* Held from fork until the child has exec'd (or failed), and by gt_write_executable while its
+ * file is open for writing: a child forked meanwhile would hold that descriptor until its exec,
+ * and running the file then fails with ETXTBSY. */
+static pthread_mutex_t fork_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void child_fail(int pipe_fd, int err) {
     ssize_t unused = write(pipe_fd, &err, sizeof(err));
@@ -79,9 +84,11 @@ static void do_spawn(struct spawn_request *r) {
         return;
     }
     pid_t parent = getpid();
+    pthread_mutex_lock(&fork_lock);
     pid_t pid = fork();
     if (pid < 0) {
         r->error = errno;
+        pthread_mutex_unlock(&fork_lock);
         close(fds[0]);
         close(fds[1]);
         return;
@@ -96,6 +103,7 @@ static void do_spawn(struct spawn_request *r) {
     do {
         n = read(fds[0], &child_err, sizeof(child_err));
     } while (n < 0 && errno == EINTR);
+    pthread_mutex_unlock(&fork_lock);
     close(fds[0]);
     if (n == (ssize_t)sizeof(child_err)) {
         int status;
@@ -194,4 +202,25 @@ unsigned long long gt_process_start_time(pid_t pid) {
 
 int gt_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
+}
+
+int gt_write_executable(const char *path, const void *bytes, size_t count, unsigned int mode) {
+    pthread_mutex_lock(&fork_lock);
+    int err = 0;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, (mode_t)mode);
+    if (fd < 0) {
+        err = errno;
+    } else {
+        size_t written = 0;
+        while (written < count) {
+            ssize_t n = write(fd, (const char *)bytes + written, count - written);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) { err = n < 0 ? errno : EIO; break; }
+            written += (size_t)n;
+        }
+        if (err == 0 && fchmod(fd, (mode_t)mode) != 0) err = errno;
+        if (close(fd) != 0 && err == 0) err = errno;
+    }
+    pthread_mutex_unlock(&fork_lock);
+    return err;
 }

@@ -33,8 +33,9 @@ struct LeakCheckTests {
 
     static let spawner = ServiceSpec(
         name: "spawner", executable: "/bin/sh",
-        // One child stays in the service's group, one leaves it with setsid (as a daemon does).
-        arguments: ["-c", "sleep 600 & in=$!; setsid sleep 601 & echo \"ready $in $!\"; wait"],
+        // One child stays in the service's group, one leaves it with setsid (as a daemon does);
+        // ready once that one runs sleep (setsid has left the group by then).
+        arguments: ["-c", "sleep 600 & in=$!; setsid sleep 601 & out=$!; until [ \"$(cat /proc/$out/comm 2>/dev/null)\" = sleep ]; do sleep 0.01; done; echo \"ready $in $out\"; wait"],
         readiness: .logLine(#"ready (?<inGroup>\d+) (?<escaped>\d+)"#), readinessTimeout: .seconds(10))
 
     @Test(.requires(executables: ["setsid"]), .testEnv())

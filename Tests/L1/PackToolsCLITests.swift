@@ -134,8 +134,7 @@ struct ProviderRenderCLITests {
         let dir = try Paths.temporary("tools")
         defer { try? FileManager.default.removeItem(at: dir) }
         let tool = dir.appendingPathComponent("greentic-dev")
-        try Data("#!/bin/sh\ncase \"$3\" in *demo-menu*) echo 'schema: missing entrypoint' >&2; exit 3;; esac\nexit 0\n".utf8).write(to: tool)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tool.path)
+        try ExecutableScript.write("#!/bin/sh\ncase \"$3\" in *demo-menu*) echo 'schema: missing entrypoint' >&2; exit 3;; esac\nexit 0\n", to: tool)
         let out = try await cli(["packs", "validate", "--packs", "Packs"], env: ["PATH": dir.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "")])
         #expect(out.status == 1)
         #expect(out.stderr.contains("demo-menu/pack.json: greentic-dev pack validate failed with exit 3: schema: missing entrypoint"), "\(out.stderr)")

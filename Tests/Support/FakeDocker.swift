@@ -1,4 +1,5 @@
 import Foundation
+import GreenticTestKit
 
 /// A stand-in `docker` executable for testing the compose backend where no Docker engine runs:
 /// it records every call (one line of arguments each) and answers `compose … port SERVICE PORT`
@@ -41,8 +42,7 @@ public struct FakeDocker {
           *) echo "fake docker: unsupported compose command $1" >&2; exit 2 ;;
         esac
         """
-        try Data(script.utf8).write(to: executable)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: executable.path)
+        try ExecutableScript.write(script, to: executable)
     }
 
     /// The recorded calls, one argument list per line.

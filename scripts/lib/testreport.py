@@ -216,6 +216,9 @@ def main(argv):
         print(f"repeat: {len(attempts)} runs of {len(names)} tests")
         for name, count in sorted(failing.items()):
             print(f"  failed {count} of {len(attempts)}: {name}")
+            runs = [i + 1 for i, a in enumerate(attempts) if a.get(name, {}).get("status") == "failed"]
+            first = attempts[runs[0] - 1][name]["messages"]
+            print(f"    runs {', '.join(map(str, runs))}; first failure: " + (first[0].split("\n")[0][:400] if first else "?"))
             if repro:
                 print(f"    {repro_line(repro, name)}")
         if not failing:

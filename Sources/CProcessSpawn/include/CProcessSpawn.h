@@ -38,4 +38,8 @@ unsigned long long gt_process_start_time(pid_t pid);
 /// pipe2(fds, O_CLOEXEC). Returns 0 or -1 with errno set.
 int gt_pipe_cloexec(int fds[2]);
 
+/// Writes a file that will be executed (mode `mode`), with no process forked by `gt_spawn`
+/// meanwhile, so no child inherits the descriptor open for writing. Returns 0 or an errno.
+int gt_write_executable(const char *path, const void *bytes, size_t count, unsigned int mode);
+
 #endif
