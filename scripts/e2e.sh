@@ -41,6 +41,9 @@ Environment:
   E2E_INFRA         auto|native|compose|external (see docs/infra.md)
   E2E_ARTIFACTS_DIR where per-test folders go (default .build/e2e)
   E2E_DOWNSTREAM=0  with all, skip building and testing Examples/Downstream
+  E2E_PARALLEL      how many tests run at once (default: cores + 1); Swift Testing otherwise
+                    starts every test at once, and on a small machine a hundred tests booting
+                    servers together delay every process by seconds
   GOLDEN_RECORD     never|missing|failed|all: rewrite goldens (refused on a dirty git tree
                     unless GOLDEN_FORCE=1); GOLDEN_RECORD=all scripts/e2e.sh l1 refreshes them
 USAGE
@@ -155,10 +158,19 @@ strict_env=""
 if [ "${E2E_STRICT:-}" = "1" ] || { [ -n "${CI:-}" ] && [ "${CI:-}" != "false" ] && [ "${CI:-}" != "0" ]; }; then strict_env="E2E_STRICT=1 "; fi
 repro_template="${strict_env}E2E_INFRA=${E2E_INFRA:-auto} scripts/e2e.sh {tier} --focus {focus}"
 
+# Swift Testing starts every test of the run at once unless bounded. Each of ours boots servers
+# and services; a hundred at once on two cores put seconds of scheduling delay on every process
+# (nats-server took 14 s to start, an in-process responder missed a 1 s reply), so the number
+# of tests in flight is bounded: cores + 1 unless E2E_PARALLEL says otherwise.
+cores=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+parallel="${E2E_PARALLEL:-$((cores + 1))}"
+case "$parallel" in ''|*[!0-9]*|0) echo "e2e.sh: E2E_PARALLEL must be a whole number above 0, got '$parallel'" >&2; exit 2 ;; esac
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH="$parallel"
+
 # One run of swift test over a filter; its events go to the attempt file.
 run_tests() {
   local run_filter="$1" events="$2"
-  log "running swift test --filter '$run_filter'"
+  log "running swift test --filter '$run_filter' ($parallel tests at a time)"
   swift test --skip-build --filter "$run_filter" --event-stream-output-path "$events" --event-stream-version 0 2>&1 | tee -a "$output"
   return "${PIPESTATUS[0]}"
 }
