@@ -9,7 +9,7 @@ struct GreenticIntegration: AsyncParsableCommand {
         commandName: "greentic-integration",
         abstract: "Greentic integration harness CLI: fixture server, packs, sessions, runner and test environments.",
         version: "1.0.0",
-        subcommands: [ServeCommand.self, PacksCommand.self, SessionsCommand.self, RunnerCommand.self, ScenarioCommand.self, RunnerSimCommand.self, StackCommand.self, E2ECommand.self, SimCommand.self, WebChatCommand.self, DoctorCommand.self, OpenAPICommand.self]
+        subcommands: [ServeCommand.self, PacksCommand.self, SessionsCommand.self, RunnerCommand.self, ScenarioCommand.self, TimelineCommand.self, RunnerSimCommand.self, StackCommand.self, E2ECommand.self, SimCommand.self, WebChatCommand.self, DoctorCommand.self, OpenAPICommand.self]
     )
 
     /// Usage errors exit 2 (as the original's did), other errors 1, each as one line on stderr.

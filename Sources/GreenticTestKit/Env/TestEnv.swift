@@ -27,7 +27,6 @@ public final class TestEnv: Sendable {
 
     struct State {
         var services: [ServiceProcess] = []
-        var followers: [String: LogFollower] = [:]
         var leases: [InfraLease] = []
         var endpoints = InfraEndpoints()
         var secretValues: Set<String> = []
@@ -40,12 +39,22 @@ public final class TestEnv: Sendable {
     /// Put in every service's environment (`GREENTIC_TESTENV_ID`) so processes it leaves behind
     /// can be found after teardown.
     let processMarker: String
+    /// The secret values the timeline redacts (the same set as `State.secretValues`).
+    let timelineSecrets: SecretValues
+
+    /// Secret values shared with the timeline's redaction.
+    final class SecretValues: Sendable {
+        let values = Mutex<Set<String>>([])
+    }
 
     init(name: String, directory: TestDirectory, options: TestEnvOptions) throws {
         self.name = name
         self.directory = directory
         self.options = options
-        self.timeline = try Timeline(url: directory.timelineFile)
+        let hidden = SecretValues()
+        self.timeline = try Timeline(url: directory.timelineFile,
+                                     evidence: EvidencePolicy.from(environment: options.environment, secretValues: { hidden.values.withLock { $0 } }))
+        self.timelineSecrets = hidden
         let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         self.subjectPrefix = "e2e.\(directory.name.replacingOccurrences(of: ".", with: "_")).\(token.prefix(6))"
         let secrets = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-secrets-\(getpid())-\(token)")
@@ -92,6 +101,11 @@ public final class TestEnv: Sendable {
         if case .failure = outcome { failed = true } else { failed = options.failureObserved?() ?? false }
         env.timeline.append(kind: "env", source: "harness", data: ["event": "finished", "failed": .bool(failed)])
         env.timeline.close()
+        if failed {
+            do { try TimelinePage.write(timeline: env.timeline.url, title: testName) } catch {
+                env.log("could not write timeline.html: \(error)")
+            }
+        }
         switch outcome {
         case .success(let value):
             if failed {
@@ -157,24 +171,36 @@ public final class TestEnv: Sendable {
     // MARK: Services
 
     /// Starts a service and waits until its readiness holds. Its output goes to
-    /// `logs/<name>.log`; it is stopped when the environment ends.
+    /// `logs/<name>.log` and, line by line as it is read, to the timeline; it is stopped when
+    /// the environment ends. A start that fails (exit, timeout) is a timeline event with the
+    /// exit status and the log's last lines, and a line in `logs/harness.log`.
     @discardableResult
     public func start(_ spec: ServiceSpec) async throws -> ServiceProcess {
         let name = NameSanitizer.pathComponent(spec.name, fallback: "service")
         let duplicate = state.withLock { s in s.services.contains { $0.name == name && $0.isRunning } }
         if duplicate { throw ServiceError.duplicateName(name) }
         let logURL = directory.logs.appendingPathComponent("\(name).log")
-        let logOffset = LogFollower.size(of: logURL)
         var environment = spec.inheritEnvironment ? options.environment : [:]
         environment.merge(spec.environment) { _, new in new }
         environment[ProcessLeakScan.variable] = processMarker
         timeline.append(kind: "service", source: name, data: ["event": "starting", "executable": .string(spec.executable)])
         let started = ContinuousClock.now
-        let process = try await ServiceLauncher.launch(spec, name: name, environment: environment, logURL: logURL, reaper: reaper)
-        state.withLock {
-            $0.services.append(process)
-            $0.followers[name] = LogFollower(url: logURL, offset: logOffset)
+        let timeline = self.timeline
+        let process: ServiceProcess
+        do {
+            process = try await ServiceLauncher.launch(spec, name: name, environment: environment, logURL: logURL, reaper: reaper,
+                                                       onLine: { line in timeline.append(kind: "log", source: name, data: ["line": .string(line)]) })
+        } catch {
+            var data: [String: JSONValue] = ["event": "failed", "error": .string("\(error)")]
+            if let service = error as? ServiceError {
+                if let status = service.exitStatus { data["status"] = .string(status.description) }
+                if let tail = service.logTail { data["log_tail"] = .string(tail) }
+            }
+            timeline.append(kind: "service", source: name, data: .object(data))
+            log("service \(name) failed to start after \(ContinuousClock.now - started): \(error)")
+            throw error
         }
+        state.withLock { $0.services.append(process) }
         let elapsed = ContinuousClock.now - started
         log("service \(name) ready (pid \(process.pid)) in \(elapsed)")
         var captures: [String: JSONValue] = [:]
@@ -185,28 +211,19 @@ public final class TestEnv: Sendable {
         return process
     }
 
-    /// Stops a service now (SIGTERM, grace, SIGKILL of its group).
+    /// Stops a service now (SIGTERM, grace, SIGKILL of its group); its last output lines are in
+    /// the timeline before the `stopped` event.
     @discardableResult
     public func stop(_ service: ServiceProcess) async -> ExitStatus {
         let status = await service.stop()
         reaper.unregister(pgid: service.pid, leaderStartTime: service.startTime)
-        drainLogs()
+        await service.output.finish()
         timeline.append(kind: "service", source: service.name, data: ["event": "stopped", "status": .string(status.description)])
         return status
     }
 
     /// Services started in this environment, in start order.
     public var services: [ServiceProcess] { state.withLock { $0.services } }
-
-    /// Copies new service log lines into the timeline.
-    public func drainLogs() {
-        let followers = state.withLock { $0.followers }
-        for (name, follower) in followers.sorted(by: { $0.key < $1.key }) {
-            for line in follower.newLines() {
-                timeline.append(kind: "log", source: name, data: ["line": .string(line)])
-            }
-        }
-    }
 
     // MARK: Logging and evidence
 
@@ -275,6 +292,7 @@ public final class TestEnv: Sendable {
 
     func rememberSecret(_ value: String) {
         state.withLock { _ = $0.secretValues.insert(value) }
+        timelineSecrets.values.withLock { _ = $0.insert(value) }
     }
 
     /// Registers work to run when the environment ends, before its services stop (last added
@@ -306,7 +324,6 @@ public final class TestEnv: Sendable {
         }
         leaks += await checkTracked(at: .infraReleased)
         leaks += reclaimLeakedProcesses(groups: Set(services.map(\.pid)))
-        drainLogs()
         refreshSnapshot()
         try? FileManager.default.removeItem(at: secretsDirectory)
         reaper.unregisterCleanup(secretsDirectory.path)

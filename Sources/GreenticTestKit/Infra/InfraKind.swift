@@ -29,6 +29,10 @@ public struct InfraEndpoints: Sendable, Codable, Equatable {
         self.redisURL = redisURL
     }
 
+    /// Whether the NATS server belongs to this test alone (the native backend starts one per
+    /// test), so everything on it is the test's own traffic.
+    public var natsIsPerTest: Bool { backend == "native" && natsURL != nil }
+
     public func url(for kind: InfraKind) -> String? {
         switch kind {
         case .nats: natsURL

@@ -5,12 +5,25 @@ extension ServiceSpec {
     /// answers. The executable is `GREENTIC_INTEGRATION_BIN`, else the one built beside the
     /// running executable, else `.build/debug/greentic-integration`, else `PATH`. Read the
     /// bound port with `capture("port")`.
+    ///
+    /// Its data stays with the test: the session file is `<data>/sessions.json` (unless
+    /// `GREENTIC_STORES__SESSION__FILE_PATH` is given) and the working directory defaults to
+    /// `<data>`, where `<data>` is `dataDirectory`, else `artifacts/<name>` of the current
+    /// `TestEnv`, else a fresh temporary folder — never a folder shared between tests or runs.
     public static func fixtureServer(name: String = "fixture-server", arguments: [String] = [], environment: [String: String] = [:],
-                                     workingDirectory: URL? = nil) -> ServiceSpec {
-        ServiceSpec(
+                                     workingDirectory: URL? = nil, dataDirectory: URL? = nil) -> ServiceSpec {
+        let data = dataDirectory
+            ?? TestEnv.current?.directory.artifacts.appendingPathComponent(NameSanitizer.pathComponent(name, fallback: "fixture-server"))
+            ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-fixture-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        var environment = environment
+        if environment["GREENTIC_STORES__SESSION__FILE_PATH"] == nil {
+            environment["GREENTIC_STORES__SESSION__FILE_PATH"] = data.appendingPathComponent("sessions.json").path
+        }
+        return ServiceSpec(
             name: name, executable: GreenticBinaries.integrationCLI(),
             arguments: ["serve", "--listen", "127.0.0.1:0"] + arguments,
-            environment: environment, workingDirectory: workingDirectory,
+            environment: environment, workingDirectory: workingDirectory ?? data,
             readiness: .all([
                 .logLine(#"listening on http://127\.0\.0\.1:(?<port>\d+)"#),
                 .http(url: "http://127.0.0.1:${port}/healthz", status: 200),

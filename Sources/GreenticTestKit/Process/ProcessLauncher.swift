@@ -1,22 +1,29 @@
 import CProcessSpawn
 import Foundation
 
-/// Starts a process in its own process group with stdout and stderr appended to a log file and,
-/// on Linux, a parent-death signal so that it does not outlive the harness.
+/// Starts a process in its own process group with stdout and stderr on a pipe (or given
+/// descriptors) and, on Linux, a parent-death signal so that it does not outlive the harness.
 enum ProcessLauncher {
     struct Launched {
         var pid: pid_t
         var startTime: UInt64
     }
 
-    static func launch(path: String, arguments: [String], environment: [String: String], workingDirectory: URL?,
-                       logURL: URL, runAs: SystemUser?, newProcessGroup: Bool = true) throws -> Launched {
-        let fd = open(logURL.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw POSIXError.current(context: "open \(logURL.path)") }
-        defer { close(fd) }
-        if let runAs { _ = fchown(fd, runAs.uid, runAs.gid) }
-        return try launch(path: path, arguments: arguments, environment: environment, workingDirectory: workingDirectory,
-                          outputFD: fd, errorFD: -1, runAs: runAs, newProcessGroup: newProcessGroup)
+    /// Starts a process whose stdout and stderr go to one pipe; returns the pipe's read end
+    /// (the caller owns it) with the process.
+    static func launchPiped(path: String, arguments: [String], environment: [String: String], workingDirectory: URL?,
+                            runAs: SystemUser?, newProcessGroup: Bool = true) throws -> (Launched, readFD: Int32) {
+        var fds: [Int32] = [-1, -1]
+        guard gt_pipe_cloexec(&fds) == 0 else { throw POSIXError.current(context: "pipe") }
+        defer { close(fds[1]) }
+        do {
+            let launched = try launch(path: path, arguments: arguments, environment: environment, workingDirectory: workingDirectory,
+                                      outputFD: fds[1], errorFD: -1, runAs: runAs, newProcessGroup: newProcessGroup)
+            return (launched, fds[0])
+        } catch {
+            close(fds[0])
+            throw error
+        }
     }
 
     /// Starts a process writing stdout to `outputFD` and stderr to `errorFD` (-1: same as stdout).

@@ -32,8 +32,9 @@ struct ReadinessChecker {
         while true {
             if try await holds(readiness) { return }
             if service.exitStatus != nil {
-                // The output is complete once the process has ended: a ready line written just
-                // before a quick exit still counts.
+                // Once the process has ended, its output is complete when the reader has caught
+                // up with the pipe: a ready line written just before a quick exit still counts.
+                await service.output.caughtUp()
                 if try await holds(readiness) { return }
                 try checkAlive()
             }
@@ -133,6 +134,6 @@ struct ReadinessChecker {
 
     private func notReady() -> ServiceError {
         .notReady(service: service.name, waited: service.spec.readinessTimeout, lastError: lastError,
-                  logPath: service.logURL.path, logTail: service.logTail())
+                  logPath: service.logURL.path, logTail: service.logTail(), outputBytes: service.output.bytesRead)
     }
 }

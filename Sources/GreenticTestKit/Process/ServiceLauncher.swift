@@ -1,22 +1,33 @@
 import Foundation
 
-/// Launches a `ServiceSpec`: resolves the executable, starts it in its own process group,
-/// registers the group with the reaper, and waits for readiness. On any failure the process
-/// group is killed before the error is thrown.
+/// Launches a `ServiceSpec`: resolves the executable, starts it in its own process group with
+/// its output read live (`ServiceOutput`), registers the group with the reaper, and waits for
+/// readiness. On any failure the process group is killed and its output read to the end before
+/// the error (with the log's last lines) is thrown.
 public enum ServiceLauncher {
     public static func launch(_ spec: ServiceSpec, name: String, environment: [String: String], logURL: URL,
-                              reaper: Reaper?, cleanupPaths: [String] = []) async throws -> ServiceProcess {
+                              reaper: Reaper?, cleanupPaths: [String] = [],
+                              onLine: (@Sendable (String) -> Void)? = nil) async throws -> ServiceProcess {
         let path = try ExecutableLocator.locate(spec.executable, extraPaths: spec.searchPaths, environment: environment)
         let logOffset = LogFollower.size(of: logURL)
         let launched: ProcessLauncher.Launched
+        let output: ServiceOutput
         do {
-            launched = try ProcessLauncher.launch(path: path, arguments: spec.arguments, environment: environment,
-                                                  workingDirectory: spec.workingDirectory, logURL: logURL, runAs: spec.runAs)
+            let (started, readFD) = try ProcessLauncher.launchPiped(path: path, arguments: spec.arguments, environment: environment,
+                                                                    workingDirectory: spec.workingDirectory, runAs: spec.runAs)
+            launched = started
+            do {
+                output = try ServiceOutput(readFD: readFD, logURL: logURL, owner: spec.runAs, onLine: onLine)
+            } catch {
+                _ = killpg(started.pid, SIGKILL)
+                _ = ProcessLauncher.waitForExit(pid: started.pid)
+                throw error
+            }
         } catch {
             throw ServiceError.spawnFailed(service: name, executable: path, reason: "\(error)")
         }
         let process = ServiceProcess(name: name, spec: spec, pid: launched.pid, startTime: launched.startTime,
-                                     logURL: logURL, executablePath: path)
+                                     logURL: logURL, executablePath: path, output: output)
         let entry = Reaper.Entry(pgid: launched.pid, leaderStartTime: launched.startTime, name: name,
                                  command: ([path] + spec.arguments).joined(separator: " "), cleanupPaths: cleanupPaths)
         try? reaper?.register(entry)
@@ -25,8 +36,10 @@ public enum ServiceLauncher {
             try await checker.waitUntilReady()
         } catch {
             await process.stop(grace: .milliseconds(200))
+            await output.finish()
             reaper?.unregister(pgid: launched.pid, leaderStartTime: launched.startTime)
-            throw error
+            // The tail is read again now that every byte the process wrote is in the log.
+            throw (error as? ServiceError)?.withLogTail(process.logTail(), outputBytes: output.bytesRead) ?? error
         }
         return process
     }

@@ -11,6 +11,8 @@ public final class ServiceProcess: Sendable {
     public let startTime: UInt64
     public let logURL: URL
     public let executablePath: String
+    /// The live reader of its stdout and stderr.
+    public let output: ServiceOutput
 
     private struct State {
         var exit: ExitStatus?
@@ -21,13 +23,14 @@ public final class ServiceProcess: Sendable {
     }
     private let state = Mutex(State())
 
-    init(name: String, spec: ServiceSpec, pid: pid_t, startTime: UInt64, logURL: URL, executablePath: String) {
+    init(name: String, spec: ServiceSpec, pid: pid_t, startTime: UInt64, logURL: URL, executablePath: String, output: ServiceOutput) {
         self.name = name
         self.spec = spec
         self.pid = pid
         self.startTime = startTime
         self.logURL = logURL
         self.executablePath = executablePath
+        self.output = output
         Thread.detachNewThread { [self] in
             let status = ProcessLauncher.waitForExit(pid: pid)
             let waiters = state.withLock { s -> [CheckedContinuation<ExitStatus, Never>] in

@@ -262,12 +262,23 @@ public final class NATSClient: Sendable {
 
     /// Subscribes; messages arrive on the returned sequence until `unsubscribe()` or `close()`.
     public func subscribe(_ subject: String, queue: String? = nil) async throws -> NATSSubscription {
+        try subscribe(subject, queue: queue, observer: nil)
+    }
+
+    /// Subscribes with a closure called for each message on the connection's thread, as it is
+    /// parsed and in arrival order (it must not block). For recorders such as the wiretap,
+    /// which must see every message the moment it arrives.
+    func tap(_ subject: String, _ observer: @escaping @Sendable (NATSMessage) -> Void) async throws -> NATSSubscription {
+        try subscribe(subject, queue: nil, observer: observer)
+    }
+
+    private func subscribe(_ subject: String, queue: String?, observer: (@Sendable (NATSMessage) -> Void)?) throws -> NATSSubscription {
         try Self.validate(subject)
         if let queue { try Self.validate(queue) }
         let subscription = state.withLock { s -> NATSSubscription in
             let sid = s.nextSid
             s.nextSid += 1
-            let sub = NATSSubscription(sid: sid, subject: subject, queue: queue, client: self)
+            let sub = NATSSubscription(sid: sid, subject: subject, queue: queue, client: self, observer: observer)
             s.subscriptions[sid] = sub
             return sub
         }
@@ -460,16 +471,24 @@ public final class NATSClient: Sendable {
         var perSubscription: [UInt64: (NATSSubscription, [NATSMessage])] = [:]
         var order: [UInt64] = []
         var replies: [(CheckedContinuation<NATSMessage, any Error>, NATSMessage)] = []
+        // Observed subscriptions get their messages one by one in arrival order across all
+        // of them (grouping by subscription would reorder messages of different subjects).
+        var observed: [(NATSSubscription, NATSMessage)] = []
         state.withLock { s in
             for message in messages {
                 if message.sid == s.muxSid {
                     let token = String(message.subject.dropFirst(s.inboxPrefix.count + 1))
                     if let c = s.requests.removeValue(forKey: token) { replies.append((c, message)) }
+                } else if let sub = s.subscriptions[message.sid], sub.observer != nil {
+                    observed.append((sub, message))
                 } else if let sub = s.subscriptions[message.sid] {
                     if perSubscription[message.sid] == nil { order.append(message.sid); perSubscription[message.sid] = (sub, []) }
                     perSubscription[message.sid]!.1.append(message)
                 }
             }
+        }
+        for (sub, message) in observed {
+            if sub.deliver(message) { _ = state.withLock { $0.subscriptions.removeValue(forKey: sub.sid) } }
         }
         for sid in order {
             let (sub, list) = perSubscription[sid]!

@@ -14,10 +14,14 @@ public final class NATSSubscription: AsyncSequence, Sendable {
     private weak let client: NATSClient?
 
     private let mailbox = AsyncMailbox<NATSMessage>()
+    /// When set, each message is handed to this closure on the connection's thread as it is
+    /// parsed, in arrival order, instead of being queued (a wiretap's subscription).
+    let observer: (@Sendable (NATSMessage) -> Void)?
     /// `unsubscribe(after:)`'s limit and the count delivered so far (one producer: the reader).
     private let limit = Mutex<(max: Int?, delivered: Int, finished: Bool)>((nil, 0, false))
 
-    init(sid: UInt64, subject: String, queue: String?, client: NATSClient) {
+    init(sid: UInt64, subject: String, queue: String?, client: NATSClient, observer: (@Sendable (NATSMessage) -> Void)? = nil) {
+        self.observer = observer
         self.sid = sid
         self.subject = subject
         self.queue = queue
@@ -75,7 +79,9 @@ public final class NATSSubscription: AsyncSequence, Sendable {
             l.delivered += n
             return (n, l.max.map { l.delivered >= $0 } ?? false)
         }
-        if allowed == messages.count {
+        if let observer {
+            messages.prefix(allowed).forEach(observer)
+        } else if allowed == messages.count {
             mailbox.put(contentsOf: messages)
         } else if allowed > 0 {
             mailbox.put(contentsOf: Array(messages.prefix(allowed)))
@@ -92,7 +98,9 @@ public final class NATSSubscription: AsyncSequence, Sendable {
             l.delivered += 1
             return (true, l.max.map { l.delivered >= $0 } ?? false)
         }
-        if allowed { mailbox.put(message) }
+        if allowed {
+            if let observer { observer(message) } else { mailbox.put(message) }
+        }
         if reached { finish() }
         return reached
     }

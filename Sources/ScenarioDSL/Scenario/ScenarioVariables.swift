@@ -21,7 +21,9 @@ public struct ScenarioVariables: Sendable {
         let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
         guard let root = values[parts[0]] else { throw ScenarioError.unknownVariable(reference) }
         guard parts.count == 2 else { return root }
-        guard let value = root.value(atPath: parts[1]) else { throw ScenarioError.unknownVariable(reference) }
+        guard let value = root.value(atPath: parts[1]) else {
+            throw ScenarioError.unknownVariable(reference, context: Self.describeMissing(path: parts[1], in: root, name: parts[0]))
+        }
         return value
     }
 
@@ -59,22 +61,23 @@ public struct ScenarioVariables: Sendable {
         default: return json
         }
     }
-}
 
-/// Why a scenario failed or could not be run.
-public enum ScenarioError: Error, CustomStringConvertible, Equatable {
-    case unknownVariable(String)
-    case invalid(String)
-    case missingContext(String)
-    case stepFailed(step: Int, kind: String, message: String, timeline: String?)
-
-    public var description: String {
-        switch self {
-        case .unknownVariable(let name): "unknown variable ${\(name)}"
-        case .invalid(let message): message
-        case .missingContext(let what): what
-        case .stepFailed(let step, let kind, let message, let timeline):
-            "step \(step + 1) (\(kind)) failed: \(message)" + (timeline.map { "\ntimeline: \($0)" } ?? "")
+    /// What `${name.path}` would have found: the deepest value on the path that exists, and
+    /// its keys (so a wrong-shaped reply shows its shape).
+    static func describeMissing(path: String, in root: JSONValue, name: String) -> String {
+        var node = root
+        var reached = name
+        for key in path.split(separator: ".").map(String.init) {
+            guard let next = node.value(atPath: key) else { break }
+            node = next
+            reached += ".\(key)"
         }
+        let missing = String(path.split(separator: ".").map(String.init).dropFirst(reached.split(separator: ".").count - 1).first ?? path)
+        var text = JSONWriter.compact(node)
+        if text.count > 400 { text = String(text.prefix(397)) + "..." }
+        if let keys = node.objectValue?.keys.sorted() {
+            return "\(reached) has no key \(missing) (its keys: \(keys.joined(separator: ", "))); \(reached) = \(text)"
+        }
+        return "\(reached) is not an object with \(missing); \(reached) = \(text)"
     }
 }

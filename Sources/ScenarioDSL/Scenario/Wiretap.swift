@@ -2,61 +2,146 @@ import Foundation
 import GreenticTestKit
 import Synchronization
 
-/// Records every message seen on a scenario's subjects, in the order the NATS client read them
-/// off the connection, and mirrors it into the timeline.
+/// Records the messages a scenario can see, in the order the NATS client read them off the
+/// connection, writes each to the timeline at that moment, and wakes whatever waits for them.
 ///
-/// Order comes from the message's `arrival` number, stamped by the client as it parses the
-/// frame, never from when a subscription's consumer got to it: each subscription is drained by
-/// its own task, and under load one task can run well after another although its message came
-/// first. Within one subscription delivery is first-in first-out, so a message not recorded yet
-/// always arrived after every recorded message of the same subscription.
+/// The wiretap subscribes to its patterns with observer subscriptions (`NATSClient.tap`): the
+/// client hands over each message on its connection thread as it parses the frame, so the
+/// wiretap's order is arrival order and no consumer task can lag behind. A message matched by
+/// several patterns reaches every matching subscription; it is kept once, by the first pattern
+/// (in the order given) that matches its subject — that subscription always receives it too.
 final class Wiretap: Sendable {
     struct Seen: Sendable {
         /// The client's arrival number (`NATSMessage.arrival`).
         var sequence: Int
-        var subscription: String
         var message: NATSMessage
         var at: ContinuousClock.Instant
     }
 
-    /// Per subscription, in delivery order (which is arrival order: one subscription's
-    /// messages are delivered first-in first-out).
-    private let seen = Mutex<[String: [Seen]]>([:])
+    /// Messages kept before the wiretap stops recording (`E2E_WIRETAP_LIMIT`).
+    static let defaultLimit = 200_000
+
+    private struct Waiter {
+        var count: Int
+        var continuation: CheckedContinuation<Void, Never>
+    }
+    private struct State {
+        var seen: [Seen] = []
+        var dropped = 0
+        var waiters: [UInt64: Waiter] = [:]
+        var nextWaiter: UInt64 = 0
+    }
+    private let state = Mutex(State())
+    private let patterns = Mutex<[SubjectPattern]>([])
     let timeline: Timeline?
+    let limit: Int
 
-    init(timeline: Timeline?) {
+    init(timeline: Timeline?, limit: Int = Wiretap.defaultLimit) {
         self.timeline = timeline
+        self.limit = limit
     }
 
-    func record(_ message: NATSMessage, on subscription: String) {
-        let entry = Seen(sequence: Int(message.arrival), subscription: subscription, message: message, at: message.receivedAt ?? .now)
-        seen.withLock { $0[subscription, default: []].append(entry) }
+    /// Subscribes to each pattern not subscribed yet; the caller flushes.
+    func attach(to nats: NATSClient, patterns wanted: [String]) async throws -> [NATSSubscription] {
+        var subscriptions: [NATSSubscription] = []
+        for text in wanted {
+            let pattern = SubjectPattern(text)
+            let index = patterns.withLock { list -> Int? in
+                if list.contains(pattern) { return nil }
+                list.append(pattern)
+                return list.count - 1
+            }
+            guard let index else { continue }
+            subscriptions.append(try await nats.tap(text) { [self] message in record(message, via: index) })
+        }
+        return subscriptions
+    }
+
+    /// The patterns listened on, in order.
+    var listening: [String] { patterns.withLock { $0.map(\.text) } }
+
+    func record(_ message: NATSMessage, via index: Int) {
+        let owner = patterns.withLock { list in list.firstIndex { $0.matches(message.subject) } }
+        guard owner == index else { return }
+        let entry = Seen(sequence: Int(message.arrival), message: message, at: message.receivedAt ?? .now)
+        let (kept, woken) = state.withLock { s -> (Bool, [CheckedContinuation<Void, Never>]) in
+            guard s.seen.count < limit else {
+                s.dropped += 1
+                return (false, [])
+            }
+            s.seen.append(entry)
+            var woken: [CheckedContinuation<Void, Never>] = []
+            for (id, waiter) in s.waiters where waiter.count < s.seen.count {
+                woken.append(waiter.continuation)
+                s.waiters[id] = nil
+            }
+            return (true, woken)
+        }
+        if kept {
+            timeline?.append(kind: "message", source: "wiretap", data: Self.event(message, evidence: timeline?.evidence))
+        } else if dropped == 1 {
+            timeline?.append(kind: "env", source: "wiretap", data: ["event": "full", "limit": .number(Double(limit))])
+        }
+        woken.forEach { $0.resume() }
+    }
+
+    static func event(_ message: NATSMessage, evidence: EvidencePolicy?) -> JSONValue {
+        let policy = evidence ?? EvidencePolicy()
         var data: [String: JSONValue] = [
-            "subject": .string(message.subject), "subscription": .string(subscription),
-            "arrival": .number(Double(message.arrival)),
-            "payload": (try? JSONValue.parse(message.payload)) ?? .string(String(message.text.prefix(2000))),
+            "subject": .string(message.subject), "arrival": .number(Double(message.arrival)),
+            "payload": policy.body(message.payload),
         ]
-        if let headers = message.headers {
-            data["headers"] = .object(Dictionary(headers.entries.map { ($0.name, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a }))
-        }
+        if let headers = message.headers { data["headers"] = policy.headers(headers.entries.map { ($0.name, $0.value) }) }
         if let reply = message.replyTo { data["reply_to"] = .string(reply) }
-        timeline?.append(kind: "message", source: "wiretap", data: .object(data))
+        return .object(data)
     }
 
-    /// The messages of one subscription, in arrival order.
-    func messages(on subscription: String) -> [Seen] {
-        seen.withLock { $0[subscription] ?? [] }
+    /// Messages recorded so far.
+    var count: Int { state.withLock { $0.seen.count } }
+
+    /// Messages not kept because the wiretap was full.
+    var dropped: Int { state.withLock { $0.dropped } }
+
+    /// Every message recorded, in arrival order.
+    var all: [Seen] { state.withLock { $0.seen } }
+
+    /// The messages from position `start` on (for checking only what is new).
+    func messages(from start: Int) -> ArraySlice<Seen> {
+        state.withLock { s in start < s.seen.count ? s.seen[start...] : [] }
     }
 
-    /// The messages of one subscription from position `start` on (for checking only what is new).
-    func messages(on subscription: String, from start: Int) -> ArraySlice<Seen> {
-        seen.withLock { all in
-            guard let list = all[subscription], start < list.count else { return [] }
-            return list[start...]
+    /// Returns once more than `count` messages are recorded, at `deadline`, or when the task is
+    /// cancelled — whichever comes first. Never polls.
+    func waitForMore(than count: Int, until deadline: ContinuousClock.Instant) async {
+        let id = state.withLock { s -> UInt64 in
+            s.nextWaiter += 1
+            return s.nextWaiter
         }
+        let timer = Task { [self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            wake(id)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { s -> Bool in
+                    if s.seen.count > count || timer.isCancelled || ContinuousClock.now >= deadline { return true }
+                    s.waiters[id] = Waiter(count: count, continuation: c)
+                    return false
+                }
+                if now { c.resume() }
+            }
+        } onCancel: {
+            wake(id)
+        }
+        timer.cancel()
     }
 
-    func lastArrival(on subscription: String) -> ContinuousClock.Instant? {
-        seen.withLock { $0[subscription]?.last?.at }
+    private func wake(_ id: UInt64) {
+        state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
+    }
+
+    /// When the last message matching `pattern` arrived.
+    func lastArrival(matching pattern: SubjectPattern) -> ContinuousClock.Instant? {
+        state.withLock { s in s.seen.last { pattern.matches($0.message.subject) }?.at }
     }
 }

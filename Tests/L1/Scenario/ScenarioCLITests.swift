@@ -39,4 +39,49 @@ struct ScenarioCLITests {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("scenarios/echo_round_trip/timeline.jsonl").path))
         #expect(try await server.client.get("/packs").json?["count"] == 4, "the pack was installed and the server reloaded")
     }
+
+    /// `scenario run` gives each file a test environment: `start_service` works, the service's
+    /// lines and every message under `--wiretap` are in the timeline, and `timeline.html` is
+    /// written beside it under `--artifacts`.
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func startServiceAndWiretapWorkFromTheCLI() async throws {
+        let env = try TestEnv.required()
+        let p = env.subjectPrefix
+        let dir = env.directory.artifacts
+        let script = dir.appendingPathComponent("greeter.sh")
+        try ExecutableScript.write("#!/bin/bash\n" + ShellNATS.script("""
+            nats_connect "$NATS"
+            echo "greeter up"
+            nats_pub "$P.side.note" 'unlisted'
+            nats_pub "$P.hello" 'hello from the greeter'
+            nats_flush
+            echo "greeter published"
+            exec sleep 30
+            """), to: script)
+        let file = dir.appendingPathComponent("greeter.yaml")
+        try Data("""
+            version: 1
+            name: greeter from the cli
+            steps:
+              - expect: {subject: "${prefix}.hello", within_ms: 10000, text_contains: greeter}
+              - start_service: {name: greeter, executable: "\(script.path)", env: {NATS: "${nats}", P: "${prefix}"}, ready_log: "greeter up"}
+            """.utf8).write(to: file)
+        let artifacts = dir.appendingPathComponent("runs")
+        let out = try await CommandRunner.run(Paths.cli.path, [
+            "scenario", "run", file.path, "--nats", try env.natsURL(), "--prefix", p, "--wiretap", "\(p).>", "--artifacts", artifacts.path,
+        ])
+        #expect(out.status == 0, "\(out.stdout)\n\(out.stderr)")
+        #expect(out.stdout.hasPrefix("PASS greeter from the cli ("), "\(out.stdout)")
+        let folder = artifacts.appendingPathComponent("greeter_from_the_cli")
+        let timeline = try String(contentsOf: folder.appendingPathComponent("timeline.jsonl"), encoding: .utf8)
+        #expect(timeline.contains(#""kind":"log","source":"greeter","data":{"line":"greeter up"}"#), "\(timeline)")
+        #expect(timeline.contains("\"subject\":\"\(p).side.note\""), "the wiretap recorded a subject the scenario never named")
+        #expect(timeline.contains(#""event":"stopped""#), "the service stopped with the scenario")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("logs/greeter.log").path))
+        let page = try String(contentsOf: folder.appendingPathComponent("timeline.html"), encoding: .utf8)
+        #expect(page.contains("service: greeter") && page.contains("nats: \(p).side.note"))
+
+        let bad = try await CommandRunner.run(Paths.cli.path, ["scenario", "run", file.path, "--wiretap", "a b"])
+        #expect(bad.status == 2 && bad.stderr.contains("--wiretap 'a b' is not a NATS subject"), "\(bad.stderr)")
+    }
 }

@@ -1,0 +1,214 @@
+import CProcessSpawn
+import Foundation
+import Synchronization
+
+/// A service's stdout and stderr, read from a pipe as the service writes them: each complete
+/// line goes to the line handler the moment it is read (the timeline stamps it then), and all
+/// bytes are appended to the service's log file.
+///
+/// One thread per service blocks in `poll(2)` on the pipe (never a thread of the cooperative
+/// pool). The reader stops at end of file — every writer closed the pipe — or when `finish()`
+/// asks it to: it then reads whatever is already in the pipe and stops, so a process that left
+/// the service's group still holding the pipe cannot keep the reader alive.
+public final class ServiceOutput: Sendable {
+    static let finishRequest: UInt8 = 1
+    static let syncRequest: UInt8 = 2
+
+    /// A line longer than this is handed over in pieces (the log file keeps every byte).
+    static let maximumLine = 64 * 1024
+
+    private struct State {
+        var bytes = 0
+        var done = false
+        var wakeOpen = true
+        var waiters: [CheckedContinuation<Void, Never>] = []
+        var syncWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+    private let state = Mutex(State())
+    private let wakeWrite: Int32
+    private let wakeRead: Int32
+
+    /// Starts reading `readFD` (taking ownership of it), appending to `logURL`.
+    init(readFD: Int32, logURL: URL, owner: SystemUser? = nil, onLine: (@Sendable (String) -> Void)?) throws {
+        var wake: [Int32] = [-1, -1]
+        guard gt_pipe_cloexec(&wake) == 0 else {
+            close(readFD)
+            throw POSIXError.current(context: "pipe")
+        }
+        let logFD = open(logURL.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard logFD >= 0 else {
+            close(readFD)
+            close(wake[0])
+            close(wake[1])
+            throw POSIXError.current(context: "open \(logURL.path)")
+        }
+        if let owner { _ = fchown(logFD, owner.uid, owner.gid) }
+        _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(wake[0], F_SETFL, fcntl(wake[0], F_GETFL) | O_NONBLOCK)
+        wakeWrite = wake[1]
+        wakeRead = wake[0]
+        let wakeRead = wake[0]
+        Thread.detachNewThread { [self] in
+            var reader = LineSplitter(onLine: onLine)
+            pump(readFD: readFD, wakeFD: wakeRead, logFD: logFD, reader: &reader)
+            reader.flush()
+            close(readFD)
+            close(logFD)
+            let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+                s.done = true
+                defer { s.waiters = []; s.syncWaiters = [] }
+                return s.waiters + s.syncWaiters
+            }
+            waiters.forEach { $0.resume() }
+        }
+    }
+
+    /// Bytes read so far (0: the service has printed nothing at all).
+    public var bytesRead: Int { state.withLock { $0.bytes } }
+
+    /// Reads what the pipe still holds, then stops; returns once every line is handed over.
+    /// Call it after the process ended.
+    public func finish() async {
+        // The wake pipe stays open until the reader has stopped, so this write never meets a
+        // closed pipe.
+        state.withLock { s in
+            if !s.done && s.wakeOpen {
+                var byte = Self.finishRequest
+                _ = write(wakeWrite, &byte, 1)
+            }
+        }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { s -> Bool in
+                if s.done { return true }
+                s.waiters.append(c)
+                return false
+            }
+            if done { c.resume() }
+        }
+        closeWake()
+    }
+
+    /// Returns once everything written to the pipe before the call has been read and handed
+    /// over, the reader going on afterwards. After the process exited, that is all its output.
+    public func caughtUp() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let registered = state.withLock { s -> Bool in
+                guard !s.done, s.wakeOpen else { return false }
+                s.syncWaiters.append(c)
+                var byte = Self.syncRequest
+                _ = write(wakeWrite, &byte, 1)
+                return true
+            }
+            if !registered { c.resume() }
+        }
+    }
+
+    private func closeWake() {
+        state.withLock { s in
+            guard s.wakeOpen else { return }
+            s.wakeOpen = false
+            close(wakeWrite)
+            close(wakeRead)
+        }
+    }
+
+    deinit {
+        // Only reached once the reader thread (which holds `self`) has stopped.
+        closeWake()
+    }
+
+    private func pump(readFD: Int32, wakeFD: Int32, logFD: Int32, reader: inout LineSplitter) {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var fds = [pollfd(fd: readFD, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+        while true {
+            fds[0].revents = 0
+            fds[1].revents = 0
+            if poll(&fds, 2, -1) < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            var finishing = false
+            var syncing: [CheckedContinuation<Void, Never>] = []
+            if fds[1].revents != 0 {
+                var requests = [UInt8](repeating: 0, count: 64)
+                let n = requests.withUnsafeMutableBytes { read(wakeFD, $0.baseAddress, $0.count) }
+                if n > 0 { finishing = requests[0..<n].contains(Self.finishRequest) }
+                // Taken after reading the requests and before reading the output: a waiter
+                // registered later wrote its request after this read, so it wakes the next poll.
+                syncing = state.withLock { s in
+                    defer { s.syncWaiters = [] }
+                    return s.syncWaiters
+                }
+            }
+            // Everything the pipe holds now, up to EAGAIN (or the end of the file).
+            var ended = false
+            while true {
+                let n = buffer.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
+                if n > 0 {
+                    state.withLock { $0.bytes += n }
+                    // Lines go to the timeline before the log file has them, so nothing that
+                    // watches the file (readiness) can act on a line the timeline has not got yet.
+                    buffer.withUnsafeBytes { reader.consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                    _ = buffer.withUnsafeBytes { Self.writeAll(logFD, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                    continue
+                }
+                if n < 0 && errno == EINTR { continue }
+                ended = n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)
+                break
+            }
+            syncing.forEach { $0.resume() }
+            if ended || finishing { return }
+        }
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += n
+        }
+        return true
+    }
+}
+
+/// Splits a byte stream into lines (`\n`, a trailing `\r` dropped), handing each to a handler.
+struct LineSplitter {
+    let onLine: (@Sendable (String) -> Void)?
+    private var partial: [UInt8] = []
+
+    init(onLine: (@Sendable (String) -> Void)?) {
+        self.onLine = onLine
+    }
+
+    mutating func consume(_ bytes: UnsafeRawBufferPointer) {
+        guard let onLine else { return }
+        var start = 0
+        for (i, byte) in bytes.enumerated() where byte == 0x0A {
+            partial.append(contentsOf: bytes[start..<i])
+            emit(onLine)
+            start = i + 1
+        }
+        partial.append(contentsOf: bytes[start...])
+        while partial.count > ServiceOutput.maximumLine {
+            let piece = Array(partial.prefix(ServiceOutput.maximumLine))
+            partial.removeFirst(ServiceOutput.maximumLine)
+            onLine(String(decoding: piece, as: UTF8.self))
+        }
+    }
+
+    /// Hands over a last line that had no newline.
+    mutating func flush() {
+        guard let onLine, !partial.isEmpty else { return }
+        emit(onLine)
+    }
+
+    private mutating func emit(_ onLine: @Sendable (String) -> Void) {
+        if partial.last == 0x0D { partial.removeLast() }
+        onLine(String(decoding: partial, as: UTF8.self))
+        partial.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import GreenticTestKit
+
+/// What a scenario runs against: a NATS connection, the fixture server, the TestEnv (for
+/// services and the timeline), starting variables, and what the wiretap listens on.
+public struct ScenarioContext: Sendable {
+    public var nats: NATSClient?
+    public var serverURL: String?
+    public var env: TestEnv?
+    public var timeline: Timeline?
+    public var variables: ScenarioVariables
+    /// Packs root of the running fixture server, for `install_pack`.
+    public var packsRoot: String?
+    /// Folder that relative paths in steps (pack sources) are resolved against.
+    public var baseDirectory: URL
+    /// Subjects (wildcards allowed) the wiretap records besides the scenario's own. nil: `>`
+    /// when the NATS server is the test's own (the native backend, or `scenario run`), else the
+    /// test's subject prefix and the Greentic subject families (`greentic.>`).
+    public var wiretap: [String]?
+
+    public init(nats: NATSClient? = nil, serverURL: String? = nil, env: TestEnv? = nil, timeline: Timeline? = nil,
+                variables: ScenarioVariables = ScenarioVariables(), packsRoot: String? = nil,
+                baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath), wiretap: [String]? = nil) {
+        self.nats = nats
+        self.serverURL = serverURL
+        self.env = env
+        self.timeline = timeline ?? env?.timeline
+        self.variables = variables
+        self.packsRoot = packsRoot
+        self.baseDirectory = baseDirectory
+        self.wiretap = wiretap
+    }
+
+    /// The wiretap's subjects when none were given.
+    func defaultWiretap() -> [String] {
+        guard let env else { return [">"] }
+        if env.endpoints.natsIsPerTest { return [">"] }
+        return ["\(env.subjectPrefix).>", "greentic.>"]
+    }
+}
+
+/// The outcome of one scenario run.
+public struct ScenarioResult: Sendable {
+    public var name: String
+    public var duration: Duration
+    public var failure: ScenarioError?
+    public var variables: ScenarioVariables
+    public var passed: Bool { failure == nil }
+}
