@@ -157,4 +157,22 @@ struct ServerLifecycleTests {
         let port = Int(process.capture("port") ?? "") ?? 0
         return ServerHarness.Started(client: HTTPTestClient(port: port), process: process, packs: root, sessionFile: root, port: port)
     }
+
+    /// With no session path given, the server's data lands in the test's folder — not in a
+    /// `.data/` folder of the package that every test and run would share.
+    @Test(.testEnv())
+    func theDefaultSpecKeepsItsDataInTheTestFolder() async throws {
+        let env = try TestEnv.required()
+        let shared = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".data/sessions.json")
+        let before = FileManager.default.contents(atPath: shared.path)
+        let spec = ServiceSpec.fixtureServer(name: "plain", arguments: ["--packs", env.directory.artifacts.path])
+        let data = env.directory.artifacts.appendingPathComponent("plain")
+        #expect(spec.workingDirectory?.standardizedFileURL.path == data.path)
+        #expect(spec.environment["GREENTIC_STORES__SESSION__FILE_PATH"] == data.appendingPathComponent("sessions.json").path)
+        let process = try await env.start(spec)
+        let client = HTTPTestClient(port: Int(process.capture("port") ?? "") ?? 0)
+        #expect(try await client.post("/sessions", json: ["tenant": "acme", "user": "u1"]).status == 200)
+        #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("sessions.json").path))
+        #expect(FileManager.default.contents(atPath: shared.path) == before, "the package's .data/ was not touched")
+    }
 }

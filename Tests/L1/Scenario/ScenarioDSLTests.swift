@@ -182,6 +182,13 @@ struct ScenarioDSLTests {
             HTTP("POST", "/runner/emit", json: ["flow": "f", "payload": ["v": "${list.count}"]], capture: "event")
             Assert("${event.result.echo.v}", equals: 1)
         }, serverURL: server.client.base)
+        // The HTTP step's request and response are in the timeline.
+        let emitted = try String(contentsOf: env.timeline.url, encoding: .utf8).split(separator: "\n")
+            .compactMap { try? JSONValue.parse(Data($0.utf8)) }
+            .first { $0.value(atPath: "data.event") == "http" && $0.value(atPath: "data.url")?.stringValue?.hasSuffix("/runner/emit") == true }
+        #expect(emitted?.value(atPath: "data.request_body.flow") == "f")
+        #expect(emitted?.value(atPath: "data.status") == 200)
+        #expect(emitted?.value(atPath: "data.response_body.result.echo.v") == 1, "\(String(describing: emitted))")
         let failed = try await failure(of: Scenario("never") {
             Eventually(within: .milliseconds(200)) { HTTP("GET", "/sessions?tenant=nobody", capture: "l"); Assert("${l.count}", equals: 5) }
         }, in: env, serverURL: server.client.base)
