@@ -29,6 +29,7 @@ struct ScenarioBench: AsyncParsableCommand {
             let client = try await NATSClient.connect(url: try env.natsURL())
             var raw = Samples(name: "\(steps) requests, raw client", values: [])
             var dsl = Samples(name: "\(steps)-step scenario (Request steps)", values: [])
+            var quiet = Samples(name: "\(steps)-step scenario, wiretap on no subject", values: [])
             let scenario = Scenario(name: "bench", steps: (0..<steps).map { i in Request(subject: "bench.echo", json: ["i": .number(Double(i))]).step })
             for _ in 0..<runs {
                 var start = ContinuousClock.now
@@ -37,15 +38,21 @@ struct ScenarioBench: AsyncParsableCommand {
                 start = ContinuousClock.now
                 try await env.run(scenario, nats: client)
                 dsl.values.append(milliseconds(ContinuousClock.now - start))
+                start = ContinuousClock.now
+                try await env.run(scenario, nats: client, wiretap: [])
+                quiet.values.append(milliseconds(ContinuousClock.now - start))
             }
             responder.cancel()
             await client.close()
             await responderClient.close()
-            return [(raw, nil as Samples?, "baseline"), (dsl, raw, "overhead per step = (scenario - raw) / steps")]
+            return [(raw, nil as Samples?, "baseline"), (dsl, raw, "overhead per step = (scenario - raw) / steps"),
+                    (quiet, raw, "the same without recording every message (wiretap: [])")]
         }
         print(Report.table(rows), terminator: "")
         let perStep = (rows[1].0.median - rows[0].0.median) / Double(steps) * 1000
         print(String(format: "DSL overhead per step: %.1f µs\n", perStep))
+        let quietPerStep = (rows[2].0.median - rows[0].0.median) / Double(steps) * 1000
+        print(String(format: "DSL overhead per step, wiretap on no subject: %.1f µs\n", quietPerStep))
         if let json { try Report.json(rows).write(toFile: json, atomically: true, encoding: .utf8) }
     }
 }
