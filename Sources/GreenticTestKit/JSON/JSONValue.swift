@@ -11,14 +11,15 @@ public enum JSONValue: Sendable, Hashable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses JSON text. Fragments (a bare string or number) are accepted.
-    public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: data)
+    /// Parses JSON text (UTF-8, RFC 8259). Fragments (a bare string or number) are accepted; the
+    /// error names the line and column of the first byte that is not JSON.
+    public static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
+        try JSONParser.parse(data)
     }
 
     /// Parses JSON text from a string.
-    public static func parse(_ text: String) throws -> JSONValue {
-        try parse(Data(text.utf8))
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        try JSONParser.parse(Data(text.utf8))
     }
 
     /// Encodes any `Encodable` value and reads it back as a `JSONValue`.
