@@ -12,12 +12,11 @@ import Synchronization
 /// address it actually bound.
 public enum FixtureServer {
     /// The router with every route and the JSON error middleware.
-    public static func router(state: FixtureServerState) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func router(state: FixtureServerState) -> Router<FixtureRequestContext> {
+        let router = Router(context: FixtureRequestContext.self)
+        if !state.config.corsOrigins.isEmpty { router.add(middleware: CORSAllowListMiddleware(origins: Set(state.config.corsOrigins))) }
         router.add(middleware: JSONErrorMiddleware())
-        router.add(middleware: AuthTokenMiddleware(token: state.config.authToken))
-        router.add(middleware: CORSMiddleware(allowOrigin: .all, allowHeaders: [.accept, .authorization, .contentType, .origin],
-                                              allowMethods: [.get, .post, .delete, .options]))
+        router.add(middleware: AuthTokenMiddleware(token: state.config.authToken, authReads: state.config.authReads))
         let input = RequestInput(maxBodyBytes: state.config.maxBodyBytes)
         HealthRoutes(state: state).register(on: router)
         PackRoutes(state: state, input: input).register(on: router)
@@ -37,7 +36,11 @@ public enum FixtureServer {
             router: router(state: state),
             server: DirectLineStream.serverBuilder(state: state),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "greentic-fixture-server"),
-            onServerRunning: { channel in bound.set(channel.localAddress?.port ?? address.port) },
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? address.port
+                state.didBind(host: address.host, port: port)
+                bound.set(port)
+            },
             logger: logger ?? quietLogger())
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger ?? quietLogger()))
         let task = Task {
@@ -62,6 +65,7 @@ public enum FixtureServer {
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "greentic-fixture-server"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
+                state.didBind(host: address.host, port: port)
                 logger.notice("listening on http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)")
             },
             logger: logger)

@@ -16,6 +16,7 @@ public final class FixtureServerState: Sendable {
     private let index: Mutex<PackIndex>
     private let lastReloadError = Mutex<String?>(nil)
     private let counters = Mutex<(reloads: Int, watchPolls: Int)>((0, 0))
+    private let bound = Mutex<(host: String, port: Int)?>(nil)
 
     /// Builds the state; a broken store file or pack manifest is an error naming the file.
     public init(config: ServerConfig, logger: Logger = Logger(label: "greentic.fixture-server")) throws {
@@ -41,6 +42,18 @@ public final class FixtureServerState: Sendable {
     }
 
     public var packIndex: PackIndex { index.withLock { $0 } }
+
+    func didBind(host: String, port: Int) { bound.withLock { $0 = (host, port) } }
+
+    /// The base of Direct Line stream URLs: `webchat.stream_base_url`, else the bound address (a
+    /// wildcard address is given as loopback; set `stream_base_url` for clients elsewhere). Never
+    /// the request's Host header, which the client chooses.
+    var streamBaseURL: String {
+        if let configured = config.webchat.streamBaseURL { return configured }
+        let address: (host: String, port: Int) = bound.withLock { $0 } ?? ((try? ListenAddress(parsing: config.listenAddress)).map { ($0.host, $0.port) } ?? ("127.0.0.1", 0))
+        let host = address.host == "0.0.0.0" ? "127.0.0.1" : address.host == "::" ? "::1" : address.host
+        return "ws://\(host.contains(":") ? "[\(host)]" : host):\(address.port)"
+    }
 
     /// The error of the last failed reload (the previous index was kept), if any.
     public var reloadError: String? { lastReloadError.withLock { $0 } }

@@ -19,6 +19,8 @@ public struct TenantDefaults: Sendable, Equatable {
 /// listen_addr = "127.0.0.1:8080"   # IP:port; port 0 picks a free port
 /// max_body_bytes = 1048576
 /// auth_token = ""                  # when set, POST/DELETE need Authorization: Bearer <token>
+/// auth_reads = true                # with auth_token: reading sessions and runner events needs it too
+/// cors_origins = []                # origins a browser page may call from ("http://localhost:3000"); none by default
 /// [packs]
 /// root = "Packs"                   # absolute, or relative to the working directory
 /// default_tenant = "dev"           # tenant for `packs plan` when none is given
@@ -38,9 +40,12 @@ public struct TenantDefaults: Sendable, Equatable {
 /// issuer = "greentic.webchat"
 /// audience = "directline"
 /// token_ttl_secs = 1800
-/// max_activities = 1024            # history kept per conversation
-/// max_conversations = 10000
+/// max_token_lifetime_secs = 86400  # refreshing never keeps a token alive longer than this
+/// max_activities = 1024            # history kept per conversation (oldest dropped first)
+/// max_conversation_bytes = 262144  # ... and its size in bytes
+/// max_conversations = 1000         # beyond it: evict one idle for a token lifetime, else 429
 /// max_activity_bytes = 65536
+/// stream_base_url = ""             # base of streamUrl (ws://host:port); empty = the bound address
 /// flow = ""                        # flow for WebChat messages; empty = first messaging flow of the packs
 /// menu = ["status of web-app", "please rebuild web-app"]   # buttons of the /webchat/ page
 /// ```
@@ -49,6 +54,10 @@ public struct ServerConfig: Sendable, Equatable {
     public var maxBodyBytes: Int
     /// Bearer token required by every mutating route (Direct Line routes have their own tokens).
     public var authToken: String?
+    /// With `authToken`, reads of sessions and runner events need it too.
+    public var authReads: Bool
+    /// Origins allowed to call from a browser (CORS); empty = none.
+    public var corsOrigins: [String]
     public var packsRoot: String
     public var defaultPlanTenant: String
     public var sessionBackend: String
@@ -64,13 +73,14 @@ public struct ServerConfig: Sendable, Equatable {
 
     /// The built-in defaults as a config layer.
     public static let defaultLayer: JSONValue = [
-        "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576, "auth_token": ""],
+        "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576, "auth_token": "", "auth_reads": true, "cors_origins": []],
         "packs": ["root": "Packs", "default_tenant": "dev"],
         "stores": ["session": ["backend": "file", "file_path": ".data/sessions.json", "redis_url": "", "redis_prefix": ""]],
         "runner": ["url": "", "timeout_ms": 10_000],
         "defaults": ["tenant": "", "team": ""],
         "webchat": ["signing_key": "", "issuer": "greentic.webchat", "audience": "directline", "token_ttl_secs": 1800,
-                    "max_activities": 1024, "max_conversations": 10_000, "max_activity_bytes": 65_536, "flow": "",
+                    "max_token_lifetime_secs": 86_400, "max_activities": 1024, "max_conversation_bytes": 262_144,
+                    "max_conversations": 1000, "max_activity_bytes": 65_536, "stream_base_url": "", "flow": "",
                     "menu": ["status of web-app", "please rebuild web-app"]],
     ]
 
@@ -92,6 +102,32 @@ public struct ServerConfig: Sendable, Equatable {
             }
             throw ConfigError.invalidValue(key: path, reason: "expected a non-negative integer")
         }
+        func bool(_ path: String) throws -> Bool {
+            switch merged.value(atPath: path) {
+            case .bool(let b)?: return b
+            case .string(let s)?:
+                switch s.lowercased() {
+                case "true", "1", "yes", "on": return true
+                case "false", "0", "no", "off": return false
+                default: break
+                }
+            default: break
+            }
+            throw ConfigError.invalidValue(key: path, reason: "expected true or false")
+        }
+        /// A list, or one string split at `separators` (how environment variables give lists).
+        func strings(_ path: String, separators: Set<Character>) throws -> [String] {
+            switch merged.value(atPath: path) {
+            case .array(let items)?:
+                return try items.map {
+                    guard let s = $0.stringValue else { throw ConfigError.invalidValue(key: path, reason: "expected a list of strings") }
+                    return s
+                }
+            case .string(let s)?: return s.split(whereSeparator: { separators.contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            case nil, .null?: return []
+            default: throw ConfigError.invalidValue(key: path, reason: "expected a list of strings")
+            }
+        }
         func optional(_ s: String) -> String? {
             let t = s.trimmingCharacters(in: .whitespaces)
             return t.isEmpty ? nil : t
@@ -103,6 +139,11 @@ public struct ServerConfig: Sendable, Equatable {
         _ = try ListenAddress(parsing: listenAddress)
         maxBodyBytes = try int("server.max_body_bytes")
         authToken = optional(try string("server.auth_token"))
+        authReads = try bool("server.auth_reads")
+        corsOrigins = try strings("server.cors_origins", separators: [",", " "])
+        for origin in corsOrigins where !Self.isOrigin(origin) {
+            throw ConfigError.invalidValue(key: "server.cors_origins", reason: "'\(origin)' is not an origin (scheme://host[:port], no path)")
+        }
         packsRoot = absolute(try string("packs.root"))
         defaultPlanTenant = optional(try string("packs.default_tenant")) ?? "dev"
         let backend = try string("stores.session.backend").lowercased()
@@ -124,27 +165,24 @@ public struct ServerConfig: Sendable, Equatable {
                 throw ConfigError.invalidValue(key: key, reason: "'\(value)' is not an identifier ([A-Za-z0-9._-]+)")
             }
         }
-        var menu: [String]
-        switch merged.value(atPath: "webchat.menu") {
-        case .array(let items)?:
-            menu = try items.map {
-                guard let s = $0.stringValue else { throw ConfigError.invalidValue(key: "webchat.menu", reason: "expected a list of strings") }
-                return s
-            }
-        case .string(let s)?: menu = s.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        case nil, .null?: menu = []
-        default: throw ConfigError.invalidValue(key: "webchat.menu", reason: "expected a list of strings")
-        }
+        let menu = try strings("webchat.menu", separators: ["|"])
         let key = try string("webchat.signing_key")
         if !key.isEmpty && key.utf8.count < 16 {
             throw ConfigError.invalidValue(key: "webchat.signing_key", reason: "use at least 16 bytes (or leave it empty for a random key)")
         }
         webchat = WebChatConfig(signingKey: key.isEmpty ? nil : key, issuer: optional(try string("webchat.issuer")) ?? "greentic.webchat",
                                 audience: optional(try string("webchat.audience")) ?? "directline",
-                                tokenLifetime: max(1, try int("webchat.token_ttl_secs")), maxActivities: max(1, try int("webchat.max_activities")),
+                                tokenLifetime: max(1, try int("webchat.token_ttl_secs")),
+                                maxTokenLifetime: max(1, try int("webchat.max_token_lifetime_secs")),
+                                maxActivities: max(1, try int("webchat.max_activities")),
+                                maxConversationBytes: max(1024, try int("webchat.max_conversation_bytes")),
                                 maxConversations: max(1, try int("webchat.max_conversations")),
-                                maxActivityBytes: max(256, try int("webchat.max_activity_bytes")), flow: optional(try string("webchat.flow")),
-                                menu: menu)
+                                maxActivityBytes: max(256, try int("webchat.max_activity_bytes")),
+                                streamBaseURL: optional(try string("webchat.stream_base_url")).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
+                                flow: optional(try string("webchat.flow")), menu: menu)
+        if let base = webchat.streamBaseURL, !(base.hasPrefix("ws://") || base.hasPrefix("wss://")) || URL(string: base)?.host == nil {
+            throw ConfigError.invalidValue(key: "webchat.stream_base_url", reason: "'\(base)' is not a ws:// or wss:// URL")
+        }
         self.sources = sources
     }
 
@@ -195,7 +233,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var summaryJSON: JSONValue {
         [
             "server": ["listen_addr": .string(listenAddress), "max_body_bytes": .number(Double(maxBodyBytes)),
-                       "auth_token": authToken == nil ? .null : "(set)"],
+                       "auth_token": authToken == nil ? .null : "(set)", "auth_reads": .bool(authReads),
+                       "cors_origins": .array(corsOrigins.map { .string($0) })],
             "packs": ["root": .string(packsRoot), "default_tenant": .string(defaultPlanTenant)],
             "stores": ["session": [
                 "backend": .string(sessionBackend), "file_path": .string(sessionFile),
@@ -206,8 +245,20 @@ public struct ServerConfig: Sendable, Equatable {
             "defaults": ["tenant": defaults.tenant.map { .string($0) } ?? .null, "team": defaults.team.map { .string($0) } ?? .null],
             "webchat": ["signing_key": webchat.signingKey == nil ? "random per start" : "(set)", "issuer": .string(webchat.issuer),
                         "audience": .string(webchat.audience), "token_ttl_secs": .number(Double(webchat.tokenLifetime)),
-                        "max_activities": .number(Double(webchat.maxActivities)), "flow": webchat.flow.map { .string($0) } ?? .null],
+                        "max_activities": .number(Double(webchat.maxActivities)),
+                        "max_conversation_bytes": .number(Double(webchat.maxConversationBytes)),
+                        "max_conversations": .number(Double(webchat.maxConversations)),
+                        "max_token_lifetime_secs": .number(Double(webchat.maxTokenLifetime)),
+                        "stream_base_url": webchat.streamBaseURL.map { .string($0) } ?? .null, "flow": webchat.flow.map { .string($0) } ?? .null],
         ]
+    }
+}
+
+extension ServerConfig {
+    /// `scheme://host[:port]` with nothing after it, as browsers send in `Origin`.
+    static func isOrigin(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme.lowercased()), url.host != nil else { return false }
+        return url.path.isEmpty && url.query == nil && url.fragment == nil && url.user == nil
     }
 }
 

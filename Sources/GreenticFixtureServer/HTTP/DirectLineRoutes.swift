@@ -7,19 +7,20 @@ import NIOCore
 /// watermarks; the WebSocket stream is upgraded in `FixtureServer`, and a plain GET of the
 /// stream URL answers with the reason it cannot stream), plus the original's short routes
 /// (`/tokens/generate`, `/conversations`, `/conversations/{id}/activities`) with their response
-/// shapes: 200 on token and conversation, 202 `{id, type, accepted}` on a posted activity, and
-/// a bearer token optional (checked when given).
+/// shapes: 200 on token and conversation, 202 `{id, type, accepted}` on a posted activity. A
+/// short `POST /conversations` may come without a token (the answer carries one bound to the new
+/// conversation); reading or posting a conversation's activities always needs that bound token.
 struct DirectLineRoutes {
     let state: FixtureServerState
     let input: RequestInput
     var backend: DirectLineBackend { state.webchat }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FixtureRequestContext>) {
         register(prefix: "/v3/directline", legacy: false, on: router)
         register(prefix: "", legacy: true, on: router)
     }
 
-    func register(prefix: String, legacy: Bool, on router: Router<BasicRequestContext>) {
+    func register(prefix: String, legacy: Bool, on router: Router<FixtureRequestContext>) {
         router.post("\(prefix)/tokens/generate") { request, _ in
             let body = try await input.jsonObject(request, optional: true) ?? [:]
             let query = try input.query(request)
@@ -30,8 +31,9 @@ struct DirectLineRoutes {
         }
         router.post("\(prefix)/tokens/refresh") { request, _ in
             let claims = try bearer(request, required: true)!
-            let issued = backend.signer.issue(user: claims.user, env: claims.env, tenant: claims.tenant, team: claims.team, conversation: claims.conversation)
-            return JSONResponse.make(.object([("token", .string(issued.token)), ("expires_in", .int(backend.signer.lifetime)),
+            let issued: (token: String, claims: DirectLineClaims)
+            do throws(DirectLineTokenError) { issued = try backend.signer.refresh(claims) } catch { throw Self.refused(error) }
+            return JSONResponse.make(.object([("token", .string(issued.token)), ("expires_in", .int(issued.claims.expires - issued.claims.issuedAt)),
                                               ("conversationId", .string(claims.conversation))]))
         }
         router.post("\(prefix)/conversations") { request, _ in
@@ -45,25 +47,28 @@ struct DirectLineRoutes {
                 claims = backend.signer.issue(user: try Self.user(body) ?? "user:\(UUID().uuidString.lowercased())",
                                               env: ctx.env, tenant: ctx.tenant, team: ctx.team).claims
             }
-            let id = await backend.conversations.start(user: claims.user, env: claims.env, tenant: claims.tenant, team: claims.team)
-            let bound = backend.signer.issue(user: claims.user, env: claims.env, tenant: claims.tenant, team: claims.team, conversation: id)
-            let host = request.head.authority ?? "\(state.config.listenAddress)"
-            let stream = "ws://\(host)/v3/directline/conversations/\(id)/stream?t=\(bound.token)"
+            guard let id = await backend.conversations.start(user: claims.user, env: claims.env, tenant: claims.tenant, team: claims.team) else {
+                throw APIError(.tooManyRequests, "too_many_conversations",
+                               "the server holds webchat.max_conversations (\(backend.config.maxConversations)) conversations in use; retry when one has been idle for a token lifetime")
+            }
+            let bound = backend.signer.issue(user: claims.user, env: claims.env, tenant: claims.tenant, team: claims.team, conversation: id,
+                                             authTime: claims.authTime)
+            let stream = "\(state.streamBaseURL)/v3/directline/conversations/\(id)/stream?t=\(bound.token)"
             return JSONResponse.make(.object([("conversationId", .string(id)), ("token", .string(bound.token)),
-                                              ("expires_in", .int(backend.signer.lifetime)), ("streamUrl", .string(stream))]),
+                                              ("expires_in", .int(bound.claims.expires - bound.claims.issuedAt)), ("streamUrl", .string(stream))]),
                                      status: legacy ? .ok : .created)
         }
         router.post("\(prefix)/conversations/:id/activities") { request, context in
             let id = try context.parameters.require("id")
-            let claims = try bearer(request, required: !legacy)
+            let claims = try bearer(request, required: true)!
             try Self.check(claims, conversation: id)
             guard let owner = await backend.conversations.context(of: id) else { throw Self.unknownConversation(id) }
-            let activity = try await userActivity(request, user: claims?.user ?? owner.user)
+            let activity = try await userActivity(request, user: claims.user)
             var stored = activity
             if activity["type"]?.stringValue == "message" {
                 let runner = RunnerActivity(flow: backend.flow(packs: state.packIndex.entries), tenant: owner.tenant, team: owner.team,
-                                            user: claims?.user ?? owner.user,
-                                            payload: DirectLineBackend.runnerPayload(activity, conversation: id, user: claims?.user ?? owner.user))
+                                            user: claims.user,
+                                            payload: DirectLineBackend.runnerPayload(activity, conversation: id, user: claims.user))
                 let event: RunnerEvent
                 do {
                     event = try await state.runActivity(runner)
@@ -85,7 +90,7 @@ struct DirectLineRoutes {
         }
         router.get("\(prefix)/conversations/:id/activities") { request, context in
             let id = try context.parameters.require("id")
-            try Self.check(try bearer(request, required: !legacy), conversation: id)
+            try Self.check(try bearer(request, required: true)!, conversation: id)
             let watermark = try Self.watermark(try input.query(request)["watermark"])
             guard let page = await backend.conversations.activities(of: id, after: watermark) else { throw Self.unknownConversation(id) }
             return JSONResponse.make(.object([("activities", .array(page.activities.map { .value($0) })), ("watermark", .string("\(page.watermark)"))]))
@@ -128,14 +133,15 @@ struct DirectLineRoutes {
 
     /// The verified bearer token; nil when absent and not required.
     func bearer(_ request: Request, required: Bool) throws -> DirectLineClaims? {
-        guard let header = request.headers[.authorization] else {
+        switch BearerCredential.token(in: request.headers) {
+        case nil:
             if required { throw Self.refused(.missing) }
             return nil
+        case .failure(let malformed)?:
+            throw Self.refused(.invalid("\(malformed)"))
+        case .success(let token)?:
+            do { return try backend.signer.verify(token) } catch { throw Self.refused(error) }
         }
-        guard header.lowercased().hasPrefix("bearer "), case let token = header.dropFirst(7).trimmingCharacters(in: .whitespaces), !token.isEmpty else {
-            throw Self.refused(.invalid("the Authorization header must be 'Bearer <token>'"))
-        }
-        do { return try backend.signer.verify(token) } catch { throw Self.refused(error) }
     }
 
     /// The stream's token: the `t` query parameter, else the Authorization header.
@@ -191,14 +197,14 @@ struct DirectLineRoutes {
         return n
     }
 
-    static func check(_ claims: DirectLineClaims?, conversation id: String) throws {
-        guard let claims else { return }
+    /// A conversation's activities are reachable only with a token bound to it.
+    static func check(_ claims: DirectLineClaims, conversation id: String) throws {
         guard claims.conversation == id else { throw refused(.wrongConversation(expected: id, bound: claims.conversation)) }
     }
 
     static func refused(_ error: DirectLineTokenError) -> APIError {
         switch error {
-        case .missing, .invalid, .expired: APIError(.unauthorized, error.code, error.description)
+        case .missing, .invalid, .expired, .lifetimeExceeded: APIError(.unauthorized, error.code, error.description)
         case .wrongConversation, .conversationBound: APIError(.forbidden, error.code, error.description)
         }
     }

@@ -5,7 +5,7 @@ import Hummingbird
 struct HealthRoutes {
     let state: FixtureServerState
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FixtureRequestContext>) {
         router.get("/healthz") { _, _ in try await health() }
         router.get("/readyz") { _, _ in
             let store = await state.store.health()

@@ -83,7 +83,7 @@ public enum OpenAPIDocument {
                                                                 responses: ["200": json(ref("Token"), "a fresh token")].merging(errors(["401"])) { a, _ in a })],
             "/v3/directline/conversations": ["post": operation("Start a conversation (bearer: a token from tokens/generate)",
                                                                responses: ["201": json(ref("Conversation"), "the conversation, a token bound to it and its stream URL")]
-                                                                   .merging(errors(["401", "403"])) { a, _ in a })],
+                                                                   .merging(errors(["401", "403", "429"])) { a, _ in a })],
             "/v3/directline/conversations/{id}/activities": [
                 "get": operation("Activities after the watermark (bearer: the conversation's token)", parameters: pathAndQuery(["watermark"]),
                                  responses: ["200": json(ref("ActivitySet"), "activities and the new watermark")]
@@ -99,12 +99,12 @@ public enum OpenAPIDocument {
                 responses: ["101": ["description": "switching to WebSocket"]].merging(errors(["400", "401", "403", "404"])) { a, _ in a })],
             "/tokens/generate": ["post": operation("Original short route: issue a token", body: body(ref("TokenRequest")),
                                                    responses: ["200": json(ref("Token"), "a token")].merging(errors(["400", "415", "422"])) { a, _ in a })],
-            "/conversations": ["post": operation("Original short route: start a conversation (bearer optional)",
-                                                 responses: ["200": json(ref("Conversation"), "the conversation")].merging(errors(["401", "403"])) { a, _ in a })],
+            "/conversations": ["post": operation("Original short route: start a conversation (no token needed; the answer carries one bound to it)",
+                                                 responses: ["200": json(ref("Conversation"), "the conversation")].merging(errors(["401", "403", "429"])) { a, _ in a })],
             "/conversations/{id}/activities": [
-                "get": operation("Original short route: activities after the watermark", parameters: pathAndQuery(["watermark"]),
+                "get": operation("Original short route: activities after the watermark (the conversation's bound token)", parameters: pathAndQuery(["watermark"]),
                                  responses: ["200": json(ref("ActivitySet"), "activities")].merging(errors(["400", "401", "403", "404"])) { a, _ in a }),
-                "post": operation("Original short route: post an activity", parameters: pathID, body: body(ref("Activity")),
+                "post": operation("Original short route: post an activity (the conversation's bound token)", parameters: pathID, body: body(ref("Activity")),
                                   responses: ["202": json(["type": "object", "properties": ["id": ["type": "string"], "type": ["type": "string"],
                                                                                             "accepted": ["type": "boolean"]]], "accepted")]
                                       .merging(errors(["400", "401", "403", "404", "413", "415", "502"])) { a, _ in a }),

@@ -6,7 +6,7 @@ struct PackRoutes {
     let state: FixtureServerState
     let input: RequestInput
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FixtureRequestContext>) {
         router.get("/packs") { request, _ in
             let query = try input.query(request)
             let defaults = state.config.defaults

@@ -6,7 +6,7 @@ struct RunnerRoutes {
     let state: FixtureServerState
     let input: RequestInput
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FixtureRequestContext>) {
         router.get("/runner/events") { _, _ in
             JSONResponse.make(.array(state.events.all().map(\.orderedJSON)))
         }

@@ -7,7 +7,7 @@ struct SessionRoutes {
     let state: FixtureServerState
     let input: RequestInput
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FixtureRequestContext>) {
         router.get("/sessions") { request, _ in
             let filter = try filter(from: try input.query(request), body: nil)
             let sessions = try await storeCall { try await state.store.list(filter) }
@@ -31,12 +31,17 @@ struct SessionRoutes {
             let stored = try await storeCall { try await state.store.upsert(record) }
             return JSONResponse.make(stored.viewJSON)
         }
-        router.delete("/sessions") { request, _ in
+        router.delete("/sessions") { request, context in
             let query = try input.query(request)
             let body = try await input.jsonObject(request, optional: true)
             let filter = try filter(from: query, body: body)
             if filter.isEmpty && query["all"] != "true" {
                 throw APIError.badRequest("unfiltered_purge", "refusing to delete every session: give tenant, team or user, or all=true")
+            }
+            // Without server.auth_token, only a local tool (not a web page) may wipe every session.
+            if filter.isEmpty, state.config.authToken == nil, !context.isLoopbackPeer || request.headers[.origin] != nil {
+                throw APIError(.forbidden, "purge_all_refused",
+                               "deleting every session without server.auth_token is allowed only from this machine and not from a web page (no Origin header)")
             }
             let removed = try await storeCall { try await state.store.purge(filter) }
             return JSONResponse.make(.object([("removed", .int(removed))]))

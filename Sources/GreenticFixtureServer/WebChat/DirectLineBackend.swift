@@ -12,8 +12,10 @@ public final class DirectLineBackend: Sendable {
     public init(config: WebChatConfig) {
         self.config = config
         let secret = config.signingKey.map { Array($0.utf8) } ?? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        signer = DirectLineTokenSigner(secret: secret, issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime)
-        conversations = DirectLineConversations(maxActivities: config.maxActivities, maxConversations: config.maxConversations)
+        signer = DirectLineTokenSigner(secret: secret, issuer: config.issuer, audience: config.audience, lifetime: config.tokenLifetime,
+                                       maxLifetime: config.maxTokenLifetime)
+        conversations = DirectLineConversations(maxActivities: config.maxActivities, maxBytes: config.maxConversationBytes,
+                                                maxConversations: config.maxConversations, idleBeforeEviction: .seconds(config.tokenLifetime))
     }
 
     /// The flow WebChat messages go to: `webchat.flow`, else the first `type: messaging` flow

@@ -1,11 +1,14 @@
 import Foundation
 import GreenticTestKit
 
-/// The Direct Line conversations of this server, in memory: each keeps its tenant context,
-/// its last `maxActivities` activities and its stream subscribers. Watermarks are per
-/// conversation, increasing integers (the sequence number of the last activity delivered);
-/// trimming old activities never renumbers the rest. At most `maxConversations` are kept; the
-/// least recently active one goes first.
+/// The Direct Line conversations of this server, in memory: each keeps its tenant context, its
+/// latest activities (at most `maxActivities` and `maxBytes` of them, oldest dropped first) and
+/// its stream subscribers. Watermarks are per conversation, increasing integers (the sequence
+/// number of the last activity delivered); trimming old activities never renumbers the rest.
+/// At most `maxConversations` are kept: when full, a new one replaces the least recently used
+/// conversation only if that one has no stream and was idle for `idleBeforeEviction` (a token
+/// lifetime, so a conversation someone can still use is never taken away); otherwise `start`
+/// returns nil and the route answers 429. Memory is bounded by `maxConversations × maxBytes`.
 public actor DirectLineConversations {
     /// One conversation.
     struct Conversation {
@@ -15,6 +18,9 @@ public actor DirectLineConversations {
         var tenant: String
         var team: String?
         var activities: [JSONValue] = []
+        /// Encoded size of each kept activity, parallel to `activities`.
+        var sizes: [Int] = []
+        var bytes = 0
         /// Sequence number of the last activity appended (0 = none yet).
         var lastSequence = 0
         var lastActive: UInt64
@@ -22,22 +28,34 @@ public actor DirectLineConversations {
     }
 
     public let maxActivities: Int
+    public let maxBytes: Int
     public let maxConversations: Int
+    public let idleBeforeEviction: Duration
+    private let now: @Sendable () -> UInt64
     private var conversations: [String: Conversation] = [:]
 
-    public init(maxActivities: Int = 1024, maxConversations: Int = 10_000) {
+    /// `now` is a monotonic clock in nanoseconds (replaceable in tests).
+    public init(maxActivities: Int = 1024, maxBytes: Int = 262_144, maxConversations: Int = 1000, idleBeforeEviction: Duration = .seconds(1800),
+                now: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }) {
         self.maxActivities = max(1, maxActivities)
+        self.maxBytes = max(1, maxBytes)
         self.maxConversations = max(1, maxConversations)
+        self.idleBeforeEviction = idleBeforeEviction
+        self.now = now
     }
 
-    /// Starts a conversation and returns its id.
-    public func start(user: String, env: String, tenant: String, team: String?) -> String {
-        if conversations.count >= maxConversations, let oldest = conversations.values.min(by: { $0.lastActive < $1.lastActive }) {
-            conversations[oldest.id]?.subscribers.values.forEach { $0.finish() }
+    /// Starts a conversation and returns its id; nil when the server is full of conversations
+    /// that are still in use.
+    public func start(user: String, env: String, tenant: String, team: String?) -> String? {
+        let time = now()
+        if conversations.count >= maxConversations {
+            let idle = UInt64(idleBeforeEviction.components.seconds) * 1_000_000_000 + UInt64(idleBeforeEviction.components.attoseconds / 1_000_000_000)
+            guard let oldest = conversations.values.filter({ $0.subscribers.isEmpty }).min(by: { $0.lastActive < $1.lastActive }),
+                  time >= oldest.lastActive, time - oldest.lastActive >= idle else { return nil }
             conversations[oldest.id] = nil
         }
         let id = "conv-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
-        conversations[id] = Conversation(id: id, user: user, env: env, tenant: tenant, team: team, lastActive: DispatchTime.now().uptimeNanoseconds)
+        conversations[id] = Conversation(id: id, user: user, env: env, tenant: tenant, team: team, lastActive: time)
         return id
     }
 
@@ -61,10 +79,24 @@ public actor DirectLineConversations {
             a["channelId"] = a["channelId"] ?? "directline"
             a["watermark"] = .string("\(c.lastSequence)")
             stored.append(.object(a))
+            let size = JSONWriter.compact(.object(a)).utf8.count
+            c.sizes.append(size)
+            c.bytes += size
         }
         c.activities += stored
-        if c.activities.count > maxActivities { c.activities.removeFirst(c.activities.count - maxActivities) }
-        c.lastActive = DispatchTime.now().uptimeNanoseconds
+        // Oldest first, down to both bounds; the newest activity always stays.
+        var drop = 0
+        var bytes = c.bytes
+        while c.activities.count - drop > 1, c.activities.count - drop > maxActivities || bytes > maxBytes {
+            bytes -= c.sizes[drop]
+            drop += 1
+        }
+        if drop > 0 {
+            c.activities.removeFirst(drop)
+            c.sizes.removeFirst(drop)
+            c.bytes = bytes
+        }
+        c.lastActive = now()
         conversations[id] = c
         let frame: JSONValue = ["activities": .array(stored), "watermark": .string("\(c.lastSequence)")]
         for subscriber in c.subscribers.values { subscriber.yield(frame) }
@@ -75,6 +107,7 @@ public actor DirectLineConversations {
     /// unknown conversation.
     public func activities(of id: String, after watermark: Int?) -> (activities: [JSONValue], watermark: Int)? {
         guard let c = conversations[id] else { return nil }
+        conversations[id]?.lastActive = now()
         let after = watermark ?? 0
         let list = c.activities.filter { Int($0["watermark"]?.stringValue ?? "") ?? 0 > after }
         return (list, max(after, c.lastSequence))
@@ -97,6 +130,9 @@ public actor DirectLineConversations {
     }
 
     public var count: Int { conversations.count }
+
+    /// Bytes of activity history kept, over all conversations.
+    public var storedBytes: Int { conversations.values.reduce(0) { $0 + $1.bytes } }
 
     static func timestamp() -> String {
         let f = ISO8601DateFormatter()

@@ -7,8 +7,9 @@ import HummingbirdWebSocket
 /// The Direct Line WebSocket stream: `GET /v3/directline/conversations/{id}/stream?t=<token>
 /// [&watermark=N]` upgrades when the token is valid and bound to that conversation, then sends
 /// `{"activities": [...], "watermark": "N"}` frames: first the activities after the watermark,
-/// then each new exchange. A request that cannot be upgraded falls through to the HTTP route,
-/// which answers with the JSON error.
+/// then each new exchange. The socket is closed (code 1008, "token expired") when the token
+/// expires. A request that cannot be upgraded falls through to the HTTP route, which answers
+/// with the JSON error.
 enum DirectLineStream {
     static func serverBuilder(state: FixtureServerState) -> HTTPServerBuilder {
         .http1WebSocketUpgrade { request, _, _ in
@@ -22,6 +23,11 @@ enum DirectLineStream {
                         group.addTask {
                             for await frame in subscription.stream { try await outbound.write(.text(JSONWriter.compact(frame))) }
                         }
+                        group.addTask {
+                            let left = target.expires + state.webchat.signer.leeway - Int(Date().timeIntervalSince1970)
+                            try await Task.sleep(for: .seconds(max(0, left)))
+                            try await outbound.close(.policyViolation, reason: "token expired")
+                        }
                         try await group.next()
                         group.cancelAll()
                     }
@@ -32,7 +38,7 @@ enum DirectLineStream {
     }
 
     /// The conversation and watermark of a valid stream request, nil otherwise.
-    static func target(of path: String, state: FixtureServerState) -> (conversation: String, watermark: Int?)? {
+    static func target(of path: String, state: FixtureServerState) -> (conversation: String, watermark: Int?, expires: Int)? {
         guard let components = URLComponents(string: path) else { return nil }
         let parts = components.path.split(separator: "/")
         guard parts.count == 5, parts[0] == "v3", parts[1] == "directline", parts[2] == "conversations", parts[4] == "stream" else { return nil }
@@ -45,6 +51,6 @@ enum DirectLineStream {
             guard let n = Int(raw), n >= 0 else { return nil }
             watermark = n
         }
-        return (conversation, watermark)
+        return (conversation, watermark, claims.expires)
     }
 }

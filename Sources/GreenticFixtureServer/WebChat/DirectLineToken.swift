@@ -3,8 +3,9 @@ import Foundation
 import GreenticTestKit
 
 /// The claims of a Direct Line token (greentic-contracts §8.2): issuer, audience, user (`sub`),
-/// issued/not-before/expiry (Unix seconds), the tenant context and, once a conversation was
-/// started, the conversation it is bound to (`conv`).
+/// issued/not-before/expiry (Unix seconds), the time of the first issue that refreshes descend
+/// from (`auth_time`), the tenant context and, once a conversation was started, the
+/// conversation it is bound to (`conv`).
 public struct DirectLineClaims: Sendable, Equatable {
     public var issuer: String
     public var audience: String
@@ -12,6 +13,8 @@ public struct DirectLineClaims: Sendable, Equatable {
     public var issuedAt: Int
     public var notBefore: Int
     public var expires: Int
+    /// When the chain of refreshes this token belongs to began.
+    public var authTime: Int
     public var env: String
     public var tenant: String
     public var team: String?
@@ -22,13 +25,13 @@ public struct DirectLineClaims: Sendable, Equatable {
         if let team { ctx["team"] = .string(team) }
         var o: [String: JSONValue] = ["iss": .string(issuer), "aud": .string(audience), "sub": .string(user),
                                       "iat": .number(Double(issuedAt)), "nbf": .number(Double(notBefore)),
-                                      "exp": .number(Double(expires)), "ctx": .object(ctx)]
+                                      "exp": .number(Double(expires)), "auth_time": .number(Double(authTime)), "ctx": .object(ctx)]
         if let conversation { o["conv"] = .string(conversation) }
         return .object(o)
     }
 }
 
-/// Why a token was refused; each maps to 401 (`missing`, `invalid`, `expired`) or 403
+/// Why a token was refused; each maps to 401 (`missing`, `invalid`, `expired`, `lifetimeExceeded`) or 403
 /// (`wrongConversation`, `conversationBound`).
 public enum DirectLineTokenError: Error, Equatable, CustomStringConvertible {
     case missing
@@ -36,6 +39,7 @@ public enum DirectLineTokenError: Error, Equatable, CustomStringConvertible {
     case expired
     case wrongConversation(expected: String, bound: String?)
     case conversationBound(String)
+    case lifetimeExceeded(Int)
 
     public var code: String {
         switch self {
@@ -44,6 +48,7 @@ public enum DirectLineTokenError: Error, Equatable, CustomStringConvertible {
         case .expired: "token_expired"
         case .wrongConversation: "wrong_conversation"
         case .conversationBound: "token_bound_to_conversation"
+        case .lifetimeExceeded: "token_lifetime_exceeded"
         }
     }
 
@@ -55,6 +60,8 @@ public enum DirectLineTokenError: Error, Equatable, CustomStringConvertible {
         case .wrongConversation(let expected, let bound):
             bound.map { "the token is bound to conversation \($0), not \(expected)" } ?? "the token is not bound to conversation \(expected); start it with POST conversations"
         case .conversationBound(let id): "the token is already bound to conversation \(id); starting a conversation needs a token from tokens/generate"
+        case .lifetimeExceeded(let seconds):
+            "the token was first issued more than \(seconds) s ago (webchat.max_token_lifetime_secs); get a new one from tokens/generate"
         }
     }
 }
@@ -66,22 +73,30 @@ public struct DirectLineTokenSigner: Sendable {
     public let issuer: String
     public let audience: String
     public let lifetime: Int
+    /// Longest a refresh chain lasts, from its first issue (`auth_time`), in seconds.
+    public let maxLifetime: Int
     /// Clock skew allowed on `nbf` and `exp`, in seconds.
     public let leeway: Int
 
-    public init(secret: [UInt8], issuer: String = "greentic.webchat", audience: String = "directline", lifetime: Int = 1800, leeway: Int = 5) {
+    public init(secret: [UInt8], issuer: String = "greentic.webchat", audience: String = "directline", lifetime: Int = 1800,
+                maxLifetime: Int = 86_400, leeway: Int = 5) {
         self.secret = secret
         self.issuer = issuer
         self.audience = audience
         self.lifetime = lifetime
+        self.maxLifetime = max(1, maxLifetime)
         self.leeway = leeway
     }
 
-    /// A signed token for a user in a tenant context, optionally bound to a conversation.
-    public func issue(user: String, env: String, tenant: String, team: String?, conversation: String? = nil,
+    /// A signed token for a user in a tenant context, optionally bound to a conversation. A
+    /// token that continues a chain (a refresh, a conversation's bound token) passes the chain's
+    /// `authTime`; it never outlives `authTime + maxLifetime`.
+    public func issue(user: String, env: String, tenant: String, team: String?, conversation: String? = nil, authTime: Int? = nil,
                       now: Int = Int(Date().timeIntervalSince1970)) -> (token: String, claims: DirectLineClaims) {
+        let start = authTime ?? now
         let claims = DirectLineClaims(issuer: issuer, audience: audience, user: user, issuedAt: now, notBefore: now,
-                                      expires: now + lifetime, env: env, tenant: tenant, team: team, conversation: conversation)
+                                      expires: min(now + lifetime, start + maxLifetime), authTime: start, env: env, tenant: tenant, team: team,
+                                      conversation: conversation)
         let header = Self.base64URL(Data(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
         let payload = Self.base64URL(Data(JSONWriter.compact(claims.json).utf8))
         let signature = HMAC<SHA256>.authenticationCode(for: Data("\(header).\(payload)".utf8), using: key)
@@ -111,8 +126,17 @@ public struct DirectLineTokenSigner: Sendable {
         guard nbf <= now + leeway else { throw .invalid("not valid before \(nbf)") }
         guard exp + leeway > now else { throw .expired }
         return DirectLineClaims(issuer: issuer, audience: audience, user: sub, issuedAt: p["iat"]?.intValue ?? nbf, notBefore: nbf,
-                                expires: exp, env: env, tenant: tenant, team: p.value(atPath: "ctx.team")?.stringValue,
+                                expires: exp, authTime: p["auth_time"]?.intValue ?? p["iat"]?.intValue ?? nbf, env: env, tenant: tenant, team: p.value(atPath: "ctx.team")?.stringValue,
                                 conversation: p["conv"]?.stringValue)
+    }
+
+    /// A refreshed token for the same user, context and conversation, refused once the chain
+    /// is `maxLifetime` old.
+    public func refresh(_ claims: DirectLineClaims, now: Int = Int(Date().timeIntervalSince1970)) throws(DirectLineTokenError)
+        -> (token: String, claims: DirectLineClaims) {
+        guard now < claims.authTime + maxLifetime else { throw .lifetimeExceeded(maxLifetime) }
+        return issue(user: claims.user, env: claims.env, tenant: claims.tenant, team: claims.team, conversation: claims.conversation,
+                     authTime: claims.authTime, now: now)
     }
 
     public static func base64URL(_ data: Data) -> String {

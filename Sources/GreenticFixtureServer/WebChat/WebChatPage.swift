@@ -12,7 +12,7 @@ import NIOCore
 struct WebChatPage {
     let config: WebChatConfig
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<FixtureRequestContext>) {
         // The router treats `/webchat` and `/webchat/` as one path.
         let page = Self.html(menu: config.menu)
         router.get("/webchat/") { _, _ in

@@ -169,7 +169,9 @@ public struct DirectLineContract: Sendable {
         _ = try await expect(.POST, path, json: ["type": "message", "text": .string(String(repeating: "x", count: 2_000_000))], bearer: token,
                              status: [413], endpoint + " with a 2 MB activity")
         _ = try await expect(.GET, path + "?watermark=-3", bearer: token, status: [400], "GET /v3/directline/conversations/{id}/activities?watermark=-3")
-        _ = try await expect(.GET, base + "/conversations/conv-does-not-exist/activities", status: [404], "GET /conversations/{unknown}/activities")
+        _ = try await expect(.GET, base + "/conversations/conv-does-not-exist/activities", status: [401], "GET /conversations/{unknown}/activities without a token")
+        _ = try await expect(.GET, base + "/conversations/conv-does-not-exist/activities", bearer: token, status: [403],
+                             "GET /conversations/{unknown}/activities with another conversation's token")
         let list = try await expect(.GET, path, bearer: token, status: [200], "GET /v3/directline/conversations/{id}/activities")
         guard list["activities"]?.arrayValue?.isEmpty == true else { throw Violation(endpoint: endpoint, reason: "a rejected activity was stored") }
         return Observation()
@@ -219,10 +221,24 @@ public struct DirectLineContract: Sendable {
         let id = try string(started, "conversationId", "POST /conversations")
         _ = try string(started, "streamUrl", "POST /conversations")
         try positive(started, "expires_in", "POST /conversations")
-        let posted = try await expect(.POST, base + "/conversations/\(id)/activities", json: ["type": "message", "from": ["id": "user"], "text": "hi"],
-                                      status: [202], "POST /conversations/{id}/activities")
+        let bound = try string(started, "token", "POST /conversations")
+        let activity: JSONValue = ["type": "message", "from": ["id": "user"], "text": "hi"]
+        let path = base + "/conversations/\(id)/activities"
+        let endpoint = "POST /conversations/{id}/activities"
+        let posted = try await expect(.POST, path, json: activity, bearer: bound, status: [202], endpoint)
         guard posted["accepted"] == true, posted["id"]?.stringValue != nil else {
-            throw Violation(endpoint: "POST /conversations/{id}/activities", reason: "expected {id, type, accepted: true}")
+            throw Violation(endpoint: endpoint, reason: "expected {id, type, accepted: true}")
+        }
+        // The short routes guard a conversation as the /v3 ones do: its bound token, nothing else.
+        let other = try string(try await expect(.POST, base + "/conversations", json: [:], status: [200], "POST /conversations"), "token", "POST /conversations")
+        _ = try await expect(.POST, path, json: activity, status: [401], endpoint + " without a token")
+        _ = try await expect(.POST, path, json: activity, bearer: other, status: [403], endpoint + " with another conversation's token")
+        _ = try await expect(.GET, path, status: [401], "GET /conversations/{id}/activities without a token")
+        _ = try await expect(.GET, path, bearer: other, status: [403], "GET /conversations/{id}/activities with another conversation's token")
+        let transcript = try await expect(.GET, path, bearer: bound, status: [200], "GET /conversations/{id}/activities")
+        let users = transcript["activities"]?.arrayValue?.filter { $0.value(atPath: "from.role") == "user" } ?? []
+        guard users.count == 1 else {
+            throw Violation(endpoint: "GET /conversations/{id}/activities", reason: "expected the one accepted user activity, found \(users.count)")
         }
         return Observation()
     }

@@ -173,7 +173,9 @@ struct HostileInputTests {
         #expect((try? Data(contentsOf: server.sessionFile)) == before, "refused requests changed the store")
         let allowed = try await c.send(.POST, "/sessions", body: Data(#"{"tenant":"acme","user":"u1"}"#.utf8), headers: [("Authorization", "Bearer \(token)")])
         #expect(allowed.status == 200)
-        #expect(try await c.get("/sessions?tenant=acme").status == 200, "reads stay open")
+        #expect(try await c.get("/sessions?tenant=acme").status == 401, "reads of sessions need the token too (server.auth_reads)")
+        #expect(try await c.send(.GET, "/sessions?tenant=acme", headers: [("Authorization", "Bearer \(token)")]).status == 200)
+        #expect(try await c.get("/healthz").status == 200, "health stays open")
         #expect(try await c.post("/v3/directline/tokens/generate", json: [:]).status == 200, "Direct Line has its own tokens")
         // The CLI sends the token from the environment.
         let cli = try await CommandRunner.run(Paths.cli.path, ["runner", "clear", "--server", c.base],
