@@ -5,23 +5,38 @@ import Synchronization
 /// milliseconds since the environment started (`t_ms`), a `kind` (`env`, `service`, `log`,
 /// `step`, `message`, `expectation`), a `source` and free-form `data`.
 ///
-/// Every source writes as the event happens (a service line when it is read from the pipe, a
+/// Every source appends as the event happens (a service line when it is read from the pipe, a
 /// NATS message when the client parses it off the socket, a step when it starts and ends), and
-/// the stamp is taken under the same lock as the write, so the file is in time order and the
-/// stamps of all sources come from one clock.
+/// the stamp is taken under the same lock that orders the lines, so the file is in time order and
+/// the stamps of all sources come from one clock. Appending only encodes the line into a buffer;
+/// a writer thread of the timeline's own moves the buffer to the file as soon as it wakes (a
+/// burst is written in one `write`), so neither a step nor the NATS connection thread waits on the
+/// disk. `contents()`, `tail(lines:)` and `close()` write what is buffered first.
 public final class Timeline: Sendable {
     public let url: URL
     /// Size limits and redaction for what events carry (bodies, payloads).
     public let evidence: EvidencePolicy
     private let start: ContinuousClock.Instant
-    private let handle: Mutex<FileHandle?>
+    private let pending = Mutex<Pending>(Pending())
+    /// Held while taking the buffer and writing it, so chunks reach the file in order.
+    private let file: Mutex<FileHandle?>
+    private let wake = DispatchSemaphore(value: 0)
+    private let writerDone = DispatchSemaphore(value: 0)
+
+    struct Pending {
+        var bytes: [UInt8] = []
+        var closed = false
+    }
 
     public init(url: URL, evidence: EvidencePolicy = EvidencePolicy()) throws {
         self.url = url
         self.evidence = evidence
         self.start = .now
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        self.handle = Mutex(try FileHandle(forWritingTo: url))
+        self.file = Mutex(try FileHandle(forWritingTo: url))
+        let thread = Thread { [self] in writerLoop() }
+        thread.name = "timeline-writer"
+        thread.start()
     }
 
     /// Milliseconds since the timeline started.
@@ -37,27 +52,73 @@ public final class Timeline: Sendable {
     }
 
     public func append(kind: String, source: String, data: JSONValue = .object([:])) {
-        let body = JSONWriter.compact(data)
-        handle.withLock { h in
-            guard let h else { return }
-            // Stamped inside the lock: a line is never written before one with a later stamp.
+        var tail = ",\"kind\":"
+        JSONWriter.writeString(kind, into: &tail)
+        tail += ",\"source\":"
+        JSONWriter.writeString(source, into: &tail)
+        tail += ",\"data\":"
+        JSONWriter.write(data, into: &tail, indent: nil, level: 0)
+        tail += "}\n"
+        let wasIdle = pending.withLock { p -> Bool? in
+            guard !p.closed else { return nil }
+            // Stamped inside the lock: a line is never placed before one with a later stamp.
             let t = (elapsedMilliseconds * 1000).rounded() / 1000
-            let line = "{\"t_ms\":\(JSONWriter.compact(JSONValue.number(t))),\"kind\":\(JSONWriter.compact(.string(kind))),"
-                + "\"source\":\(JSONWriter.compact(.string(source))),\"data\":\(body)}\n"
-            try? h.write(contentsOf: Data(line.utf8))
+            let idle = p.bytes.isEmpty
+            p.bytes.append(contentsOf: "{\"t_ms\":\(JSONWriter.formatNumber(t))".utf8)
+            p.bytes.append(contentsOf: tail.utf8)
+            return idle
+        }
+        if wasIdle == true { wake.signal() }
+    }
+
+    /// Writes what is buffered now (in order after anything the writer thread holds).
+    public func flush() {
+        file.withLock { handle in
+            let bytes = pending.withLock { p in
+                defer { p.bytes.removeAll(keepingCapacity: true) }
+                return p.bytes
+            }
+            guard let handle, !bytes.isEmpty else { return }
+            try? handle.write(contentsOf: Data(bytes))
         }
     }
 
-    /// Stops writing (later appends are dropped).
+    private func writerLoop() {
+        while true {
+            wake.wait()
+            flush()
+            if pending.withLock({ $0.closed }) {
+                flush()
+                writerDone.signal()
+                return
+            }
+        }
+    }
+
+    /// Writes what is buffered and stops writing (later appends are dropped).
     public func close() {
-        handle.withLock { h in
+        let first = pending.withLock { p -> Bool in
+            defer { p.closed = true }
+            return !p.closed
+        }
+        guard first else { return }
+        wake.signal()
+        writerDone.wait()
+        file.withLock { h in
             try? h?.close()
             h = nil
         }
     }
 
+    /// Everything written so far, the buffered lines included.
+    public func contents() -> String {
+        flush()
+        return (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    }
+
     /// The last `count` lines.
     public func tail(lines count: Int = 40) -> String {
-        LogFollower.tail(of: url, lines: count)
+        flush()
+        return LogFollower.tail(of: url, lines: count)
     }
 }

@@ -71,7 +71,7 @@ struct ScenarioDSLTests {
                 WaitQuiet(subject: "\(p).out", for: .milliseconds(50), within: .seconds(1))
             }
             try await env.run(scenario)
-            let timeline = try String(contentsOf: env.timeline.url, encoding: .utf8)
+            let timeline = env.timeline.contents()
             #expect(timeline.contains(#""kind":"message""#) && timeline.contains("\(p).out"))
             #expect(timeline.contains(#""event":"scenario_passed""#))
         }
@@ -183,7 +183,7 @@ struct ScenarioDSLTests {
             Assert("${event.result.echo.v}", equals: 1)
         }, serverURL: server.client.base)
         // The HTTP step's request and response are in the timeline.
-        let emitted = try String(contentsOf: env.timeline.url, encoding: .utf8).split(separator: "\n")
+        let emitted = env.timeline.contents().split(separator: "\n")
             .compactMap { try? JSONValue.parse(Data($0.utf8)) }
             .first { $0.value(atPath: "data.event") == "http" && $0.value(atPath: "data.url")?.stringValue?.hasSuffix("/runner/emit") == true }
         #expect(emitted?.value(atPath: "data.request_body.flow") == "f")

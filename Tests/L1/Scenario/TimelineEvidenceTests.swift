@@ -17,7 +17,7 @@ struct TimelineEvidenceTests {
     }
 
     static func lines(of env: TestEnv) throws -> [Line] {
-        try String(contentsOf: env.timeline.url, encoding: .utf8).split(separator: "\n").map { raw in
+        try env.timeline.contents().split(separator: "\n").map { raw in
             let json = try JSONValue.parse(Data(raw.utf8))
             return Line(t: json["t_ms"]?.doubleValue ?? -1, kind: json["kind"]?.stringValue ?? "", source: json["source"]?.stringValue ?? "",
                         data: json["data"] ?? .null)
