@@ -1,5 +1,5 @@
 import Foundation
-import GreenticTestKit
+@testable import GreenticTestKit
 import ScenarioDSL
 import Testing
 
@@ -36,6 +36,18 @@ struct EvidencePolicyTests {
         #expect(body == ["user": "u", "password": "<redacted>", "nested": ["api_key": "<redacted>", "note": "pw <redacted>"], "n": 1])
         #expect(policy.headers([("Authorization", "Bearer x"), ("Content-Type", "application/json")])
                 == ["Authorization": "<redacted>", "Content-Type": "application/json"])
+    }
+
+    @Test func everyOccurrenceOfEverySecretIsHiddenAndNamesMatchInAnyCase() {
+        #expect(EvidencePolicy.hide(["hunter22", "s3cr3t-v"], in: "hunter22/hunter22 and s3cr3t-v, é hunter22") ==
+                "<redacted>/<redacted> and <redacted>, é <redacted>")
+        #expect(EvidencePolicy.hide(["abc"], in: "abc") == "abc", "values under 4 bytes are not treated as secrets")
+        #expect(EvidencePolicy.hide(["aaaa"], in: "aaaaaaaaa") == "<redacted><redacted>a")
+        #expect(EvidencePolicy.hide([], in: "nothing") == "nothing")
+        for name in ["X-API-Key", "accessToken", "DB_PASSWORD", "Set-Cookie", "clientSecret", "PrivateKey"] {
+            #expect(EvidencePolicy.isSecretName(name), "\(name)")
+        }
+        #expect(!EvidencePolicy.isSecretName("subject") && !EvidencePolicy.isSecretName("Ä-name"))
     }
 
     @Test func bodiesOverTheLimitAreCutAndSaySo() {

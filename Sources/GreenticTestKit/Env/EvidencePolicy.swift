@@ -25,9 +25,33 @@ public struct EvidencePolicy: Sendable {
         return EvidencePolicy(bodyLimit: limit, secretValues: secretValues)
     }
 
+    static let markerBytes: [[UInt8]] = secretNameMarkers.map { Array($0.utf8) }
+
+    /// True when the name contains a secret marker, ASCII case-insensitively. (A byte scan: this
+    /// runs for every member of every recorded body, and Foundation's `contains` made it the
+    /// most expensive part of recording a message.)
     public static func isSecretName(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return secretNameMarkers.contains { lower.contains($0) }
+        var lower: [UInt8] = []
+        lower.reserveCapacity(name.utf8.count)
+        for byte in name.utf8 { lower.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
+        return markerBytes.contains { firstOccurrence($0, in: lower) != nil }
+    }
+
+    /// Where `needle` first occurs in `haystack` at or after `start` (bytes).
+    static func firstOccurrence(_ needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
+        guard !needle.isEmpty, haystack.count - start >= needle.count else { return nil }
+        let first = needle[0]
+        var i = start
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first {
+                var j = 1
+                while j < needle.count, haystack[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// A body for the timeline: its JSON (redacted) when it parses and fits, else its text,
@@ -77,10 +101,25 @@ public struct EvidencePolicy: Sendable {
     }
 
     static func hide(_ secrets: Set<String>, in text: String) -> String {
-        var out = text
-        for secret in secrets where secret.count >= 4 && out.contains(secret) {
-            out = out.replacingOccurrences(of: secret, with: redacted)
+        guard !secrets.isEmpty else { return text }
+        var bytes = Array(text.utf8)
+        var changed = false
+        for secret in secrets where secret.utf8.count >= 4 {
+            let needle = Array(secret.utf8)
+            guard var at = firstOccurrence(needle, in: bytes) else { continue }
+            var out: [UInt8] = []
+            var copied = 0
+            while true {
+                out += bytes[copied..<at]
+                out += redacted.utf8
+                copied = at + needle.count
+                guard let next = firstOccurrence(needle, in: bytes, from: copied) else { break }
+                at = next
+            }
+            out += bytes[copied...]
+            bytes = out
+            changed = true
         }
-        return out
+        return changed ? String(decoding: bytes, as: UTF8.self) : text
     }
 }

@@ -3,20 +3,21 @@
 public struct SubjectPattern: Sendable, Hashable, CustomStringConvertible {
     public let text: String
     let tokens: [Substring]
+    /// Whether the pattern has wildcards (decided once: the wiretap matches every message).
+    public let isLiteral: Bool
 
     public init(_ text: String) {
         self.text = text
         self.tokens = text.split(separator: ".", omittingEmptySubsequences: false)
+        self.isLiteral = !tokens.contains { $0 == "*" || $0 == ">" }
     }
 
     public var description: String { text }
 
-    /// Whether the pattern has wildcards.
-    public var isLiteral: Bool { !tokens.contains { $0 == "*" || $0 == ">" } }
-
     /// Whether a (literal) subject is matched.
     public func matches(_ subject: String) -> Bool {
         if isLiteral { return subject == text }
+        if tokens.count == 1, tokens[0] == ">" { return !subject.isEmpty }
         let subjectTokens = subject.split(separator: ".", omittingEmptySubsequences: false)
         for (i, token) in tokens.enumerated() {
             if token == ">" { return subjectTokens.count > i }
