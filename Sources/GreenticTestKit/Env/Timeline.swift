@@ -9,9 +9,9 @@ import Synchronization
 /// NATS message when the client parses it off the socket, a step when it starts and ends), and
 /// the stamp is taken under the same lock that orders the lines, so the file is in time order and
 /// the stamps of all sources come from one clock. Appending only encodes the line into a buffer;
-/// a writer thread of the timeline's own moves the buffer to the file as soon as it wakes (a
-/// burst is written in one `write`), so neither a step nor the NATS connection thread waits on the
-/// disk. `contents()`, `tail(lines:)` and `close()` write what is buffered first.
+/// a writer thread of the timeline's own moves the buffer to the file within `gatherWindow` of the
+/// first line of a burst (the burst in one `write`), so neither a step nor the NATS connection
+/// thread waits on the disk. `contents()`, `tail(lines:)` and `close()` write what is buffered first.
 public final class Timeline: Sendable {
     public let url: URL
     /// Size limits and redaction for what events carry (bodies, payloads).
@@ -83,9 +83,15 @@ public final class Timeline: Sendable {
         }
     }
 
+    /// How long the writer lets lines gather after the first one of a burst, so a busy test
+    /// costs one wake-up and one `write` per window instead of per line. Readers that need
+    /// everything (`contents()`, `tail`, `close()`) flush at once.
+    static let gatherWindow: TimeInterval = 0.002
+
     private func writerLoop() {
         while true {
             wake.wait()
+            if !pending.withLock({ $0.closed }) { Thread.sleep(forTimeInterval: Self.gatherWindow) }
             flush()
             if pending.withLock({ $0.closed }) {
                 flush()
