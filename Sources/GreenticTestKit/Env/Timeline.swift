@@ -8,10 +8,10 @@ import Synchronization
 /// Every source appends as the event happens (a service line when it is read from the pipe, a
 /// NATS message when the client parses it off the socket, a step when it starts and ends), and
 /// the stamp is taken under the same lock that orders the lines, so the file is in time order and
-/// the stamps of all sources come from one clock. Appending only encodes the line into a buffer;
-/// a writer thread of the timeline's own moves the buffer to the file within `gatherWindow` of the
-/// first line of a burst (the burst in one `write`), so neither a step nor the NATS connection
-/// thread waits on the disk. `contents()`, `tail(lines:)` and `close()` write what is buffered first.
+/// the stamps of all sources come from one clock. Appending only queues the stamped event; a
+/// writer thread of the timeline's own moves the buffer to the file within `gatherWindow` of the
+/// first line of a burst (encoded there, the burst in one `write`), so neither a step nor the NATS
+/// connection thread waits on encoding or the disk. `contents()`, `tail(lines:)` and `close()` write what is buffered first.
 public final class Timeline: Sendable {
     public let url: URL
     /// Size limits and redaction for what events carry (bodies, payloads).
@@ -23,8 +23,16 @@ public final class Timeline: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let writerDone = DispatchSemaphore(value: 0)
 
+    /// An event waiting for the writer: stamped, not yet encoded.
+    struct Entry {
+        var t: Double
+        var kind: String
+        var source: String
+        var data: @Sendable () -> JSONValue
+    }
+
     struct Pending {
-        var bytes: [UInt8] = []
+        var entries: [Entry] = []
         var closed = false
     }
 
@@ -52,34 +60,46 @@ public final class Timeline: Sendable {
     }
 
     public func append(kind: String, source: String, data: JSONValue = .object([:])) {
-        var tail = ",\"kind\":"
-        JSONWriter.writeString(kind, into: &tail)
-        tail += ",\"source\":"
-        JSONWriter.writeString(source, into: &tail)
-        tail += ",\"data\":"
-        JSONWriter.write(data, into: &tail, indent: nil, level: 0)
-        tail += "}\n"
+        append(kind: kind, source: source) { data }
+    }
+
+    /// Appends an event whose data is built by the writer thread: what an event costs to
+    /// describe (parsing, redacting and encoding a payload) stays off the path of the step or
+    /// the NATS connection that produced it. The stamp and the order are taken now.
+    public func append(kind: String, source: String, deferred data: @escaping @Sendable () -> JSONValue) {
         let wasIdle = pending.withLock { p -> Bool? in
             guard !p.closed else { return nil }
             // Stamped inside the lock: a line is never placed before one with a later stamp.
             let t = (elapsedMilliseconds * 1000).rounded() / 1000
-            let idle = p.bytes.isEmpty
-            p.bytes.append(contentsOf: "{\"t_ms\":\(JSONWriter.formatNumber(t))".utf8)
-            p.bytes.append(contentsOf: tail.utf8)
+            let idle = p.entries.isEmpty
+            p.entries.append(Entry(t: t, kind: kind, source: source, data: data))
             return idle
         }
         if wasIdle == true { wake.signal() }
     }
 
+    static func line(_ entry: Entry) -> String {
+        var line = "{\"t_ms\":" + JSONWriter.formatNumber(entry.t) + ",\"kind\":"
+        JSONWriter.writeString(entry.kind, into: &line)
+        line += ",\"source\":"
+        JSONWriter.writeString(entry.source, into: &line)
+        line += ",\"data\":"
+        JSONWriter.write(entry.data(), into: &line, indent: nil, level: 0)
+        line += "}\n"
+        return line
+    }
+
     /// Writes what is buffered now (in order after anything the writer thread holds).
     public func flush() {
         file.withLock { handle in
-            let bytes = pending.withLock { p in
-                defer { p.bytes.removeAll(keepingCapacity: true) }
-                return p.bytes
+            let entries = pending.withLock { p in
+                defer { p.entries.removeAll(keepingCapacity: true) }
+                return p.entries
             }
-            guard let handle, !bytes.isEmpty else { return }
-            try? handle.write(contentsOf: Data(bytes))
+            guard let handle, !entries.isEmpty else { return }
+            var text = ""
+            for entry in entries { text += Self.line(entry) }
+            try? handle.write(contentsOf: Data(text.utf8))
         }
     }
 

@@ -83,17 +83,20 @@ extension ScenarioRunner {
 
     func request(_ subject: String, payload: Data, within: Duration, capture: String?) async throws {
         let nats = try requireNATS()
-        var event: [String: JSONValue] = ["event": "request", "subject": .string(subject), "payload": evidence.body(payload)]
+        let evidence = self.evidence
         let reply: NATSMessage
         do {
             reply = try await nats.request(subject, payload: payload, timeout: within)
         } catch {
-            event["error"] = .string("\(error)")
-            note("step", .object(event))
-            throw ScenarioError.requestFailed(subject: subject, reason: "\(error)")
+            let reason = "\(error)"
+            note("step", deferred: {
+                ["event": "request", "subject": .string(subject), "payload": evidence.body(payload), "error": .string(reason)]
+            })
+            throw ScenarioError.requestFailed(subject: subject, reason: reason)
         }
-        event["reply"] = Wiretap.event(reply, evidence: evidence)
-        note("step", .object(event))
+        note("step", deferred: {
+            ["event": "request", "subject": .string(subject), "payload": evidence.body(payload), "reply": Wiretap.event(reply, evidence: evidence)]
+        })
         if let capture { context.variables.values[capture] = (try? JSONValue.parse(reply.payload)) ?? .string(reply.text) }
     }
 

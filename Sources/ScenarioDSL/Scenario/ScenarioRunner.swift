@@ -33,6 +33,11 @@ public final class ScenarioRunner: @unchecked Sendable {
         context.timeline?.append(kind: kind, source: "scenario:\(scenario.name)", data: data)
     }
 
+    /// An event whose data (bodies to parse and redact) is built by the timeline's writer.
+    func note(_ kind: String, deferred data: @escaping @Sendable () -> JSONValue) {
+        context.timeline?.append(kind: kind, source: "scenario:\(scenario.name)", deferred: data)
+    }
+
     var evidence: EvidencePolicy { context.timeline?.evidence ?? EvidencePolicy() }
 
     func execute() async -> ScenarioError? {

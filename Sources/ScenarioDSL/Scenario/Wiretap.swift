@@ -78,7 +78,10 @@ final class Wiretap: Sendable {
             return (true, woken)
         }
         if kept {
-            timeline?.append(kind: "message", source: "wiretap", data: Self.event(message, evidence: timeline?.evidence))
+            if let timeline {
+                let evidence = timeline.evidence
+                timeline.append(kind: "message", source: "wiretap", deferred: { Self.event(message, evidence: evidence) })
+            }
         } else if dropped == 1 {
             timeline?.append(kind: "env", source: "wiretap", data: ["event": "full", "limit": .number(Double(limit))])
         }
