@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenticTestKit
 import ScenarioDSL
+import Synchronization
 
 /// Scenario DSL overhead: a 1,000-step scenario of requests against a local NATS responder,
 /// next to the same 1,000 requests made with the client directly.
@@ -28,6 +29,7 @@ struct ScenarioBench: AsyncParsableCommand {
             try await responderClient.flush()
             let client = try await NATSClient.connect(url: try env.natsURL())
             var raw = Samples(name: "\(steps) requests, raw client", values: [])
+            var tapped = Samples(name: "\(steps) requests, raw client, '>' tapped", values: [])
             var dsl = Samples(name: "\(steps)-step scenario (Request steps)", values: [])
             var quiet = Samples(name: "\(steps)-step scenario, wiretap on no subject", values: [])
             let scenario = Scenario(name: "bench", steps: (0..<steps).map { i in Request(subject: "bench.echo", json: ["i": .number(Double(i))]).step })
@@ -35,6 +37,15 @@ struct ScenarioBench: AsyncParsableCommand {
                 var start = ContinuousClock.now
                 for i in 0..<steps { _ = try await client.request("bench.echo", json: ["i": .number(Double(i))]) }
                 raw.values.append(milliseconds(ContinuousClock.now - start))
+                // The same requests with the NATS traffic a complete wiretap causes (every message
+                // delivered once more to a '>' subscription on this connection), recording nothing.
+                let seen = Atomic<Int>(0)
+                let tap = try await client.tap(">") { _ in seen.add(1, ordering: .relaxed) }
+                try await client.flush()
+                start = ContinuousClock.now
+                for i in 0..<steps { _ = try await client.request("bench.echo", json: ["i": .number(Double(i))]) }
+                tapped.values.append(milliseconds(ContinuousClock.now - start))
+                try await tap.unsubscribe()
                 start = ContinuousClock.now
                 try await env.run(scenario, nats: client)
                 dsl.values.append(milliseconds(ContinuousClock.now - start))
@@ -46,13 +57,18 @@ struct ScenarioBench: AsyncParsableCommand {
             await client.close()
             await responderClient.close()
             return [(raw, nil as Samples?, "baseline"), (dsl, raw, "overhead per step = (scenario - raw) / steps"),
-                    (quiet, raw, "the same without recording every message (wiretap: [])")]
+                    (quiet, raw, "the same without recording every message (wiretap: [])"),
+                    (tapped, raw, "baseline of the complete wiretap: the same traffic, nothing recorded"),
+                    (Samples(name: "\(steps)-step scenario, against the tapped client", values: dsl.values), tapped,
+                     "the scenario against that baseline: what recording costs")]
         }
         print(Report.table(rows), terminator: "")
         let perStep = (rows[1].0.median - rows[0].0.median) / Double(steps) * 1000
         print(String(format: "DSL overhead per step: %.1f µs\n", perStep))
         let quietPerStep = (rows[2].0.median - rows[0].0.median) / Double(steps) * 1000
         print(String(format: "DSL overhead per step, wiretap on no subject: %.1f µs\n", quietPerStep))
+        let recordingPerStep = (rows[1].0.median - rows[3].0.median) / Double(steps) * 1000
+        print(String(format: "DSL overhead per step against the '>'-tapped raw client: %.1f µs\n", recordingPerStep))
         if let json { try Report.json(rows).write(toFile: json, atomically: true, encoding: .utf8) }
     }
 }

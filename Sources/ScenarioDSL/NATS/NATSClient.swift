@@ -268,7 +268,7 @@ public final class NATSClient: Sendable {
     /// Subscribes with a closure called for each message on the connection's thread, as it is
     /// parsed and in arrival order (it must not block). For recorders such as the wiretap,
     /// which must see every message the moment it arrives.
-    func tap(_ subject: String, _ observer: @escaping @Sendable (NATSMessage) -> Void) async throws -> NATSSubscription {
+    package func tap(_ subject: String, _ observer: @escaping @Sendable (NATSMessage) -> Void) async throws -> NATSSubscription {
         try subscribe(subject, queue: nil, observer: observer)
     }
 
