@@ -31,7 +31,8 @@ struct SessionsPurge: AsyncParsableCommand {
         if filter.isEmpty && !all { throw CLIError(message: "refusing to delete every session: give --tenant, --team or --user, or --all") }
         do {
             let store = try FixtureServerState.makeStore(config)
-            let removed = try await store.purge(filter)
+            let (removed, errors) = try await store.purgeReporting(filter)
+            for error in errors { logger.warning("\(error)") }
             logger.info("purged matching sessions removed=\(removed)")
             StandardOutput.line("Removed \(removed) session(s).")
         } catch let error as CLIError { throw error } catch {

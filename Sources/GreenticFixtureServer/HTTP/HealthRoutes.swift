@@ -1,7 +1,8 @@
 import GreenticTestKit
 import Hummingbird
 
-/// `GET /healthz` (store, packs and runner status; 503 when the store is down) and `GET /readyz`.
+/// `GET /healthz` (store, packs and runner status; 503 when the store is down, `degraded` with the
+/// store's `problems` when it serves but holds records it cannot read) and `GET /readyz`.
 struct HealthRoutes {
     let state: FixtureServerState
 
@@ -18,8 +19,9 @@ struct HealthRoutes {
         let store = await state.store.health()
         let index = state.packIndex
         let body: OrderedJSON = .object([
-            ("status", .string(store.ok ? "ok" : "degraded")),
-            ("store", .object([("backend", .string(state.store.backendName)), ("ok", .bool(store.ok)), ("detail", .string(store.detail))])),
+            ("status", .string(store.ok && store.problems.isEmpty ? "ok" : "degraded")),
+            ("store", .object([("backend", .string(state.store.backendName)), ("ok", .bool(store.ok)), ("detail", .string(store.detail))]
+                              + (store.problems.isEmpty ? [] : [("problems", .array(store.problems.map { .string($0) }))]))),
             ("packs", .object([
                 ("count", .int(index.entries.count)), ("root", .string(index.root)), ("root_exists", .bool(!index.rootMissing)),
                 ("last_reload_error", .string(state.reloadError)),

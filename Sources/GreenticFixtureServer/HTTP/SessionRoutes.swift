@@ -10,8 +10,11 @@ struct SessionRoutes {
     func register(on router: Router<FixtureRequestContext>) {
         router.get("/sessions") { request, _ in
             let filter = try filter(from: try input.query(request), body: nil)
-            let sessions = try await storeCall { try await state.store.list(filter) }
-            return JSONResponse.make(.object([("count", .int(sessions.count)), ("sessions", .array(sessions.map(\.viewJSON)))]))
+            let listing = try await storeCall { try await state.store.listReporting(filter) }
+            var members: [(String, OrderedJSON)] = [("count", .int(listing.records.count)), ("sessions", .array(listing.records.map(\.viewJSON)))]
+            // Unreadable records are named, never silently dropped (and never fail the whole list).
+            if !listing.errors.isEmpty { members.append(("errors", .array(listing.errors.map { .string($0) }))) }
+            return JSONResponse.make(.object(members))
         }
         router.post("/sessions") { request, _ in
             let body = try await input.jsonObject(request) ?? [:]
@@ -43,8 +46,10 @@ struct SessionRoutes {
                 throw APIError(.forbidden, "purge_all_refused",
                                "deleting every session without server.auth_token is allowed only from this machine and not from a web page (no Origin header)")
             }
-            let removed = try await storeCall { try await state.store.purge(filter) }
-            return JSONResponse.make(.object([("removed", .int(removed))]))
+            let purged = try await storeCall { try await state.store.purgeReporting(filter) }
+            var members: [(String, OrderedJSON)] = [("removed", .int(purged.removed))]
+            if !purged.errors.isEmpty { members.append(("errors", .array(purged.errors.map { .string($0) }))) }
+            return JSONResponse.make(.object(members))
         }
         router.post("/sessions/resume") { request, _ in
             let body = try await input.jsonObject(request) ?? [:]

@@ -14,6 +14,12 @@ public indirect enum RESPValue: Sendable, Equatable {
         }
     }
 
+    /// The elements of an array reply (none for anything else).
+    public var arrayItems: [RESPValue] {
+        if case .array(let items?) = self { return items }
+        return []
+    }
+
     /// Encodes a command as a RESP array of bulk strings.
     public static func command(_ args: [String]) -> [UInt8] {
         var out = Array("*\(args.count)\r\n".utf8)

@@ -15,22 +15,51 @@ public protocol SessionStore: Sendable {
     func remove(tenant: String, key: String) async throws -> Bool
     /// Whether the store can serve (for `/healthz`).
     func health() async -> StoreHealth
+    /// `list`, with the records that could not be read (skipped) named.
+    func listReporting(_ filter: SessionFilter) async throws -> SessionListing
+    /// `purge`, with the records that could not be read (skipped, left in place) named.
+    func purgeReporting(_ filter: SessionFilter) async throws -> (removed: Int, errors: [String])
 }
 
 extension SessionStore {
     public func find(_ filter: SessionFilter) async throws -> SessionRecord? {
         try await list(filter).first
     }
+
+    /// Stores that refuse to serve corrupt data (the file store stops at a corrupt file) skip nothing.
+    public func listReporting(_ filter: SessionFilter) async throws -> SessionListing {
+        SessionListing(records: try await list(filter), errors: [])
+    }
+
+    public func purgeReporting(_ filter: SessionFilter) async throws -> (removed: Int, errors: [String]) {
+        (try await purge(filter), [])
+    }
+}
+
+/// Matching records and what could not be read.
+public struct SessionListing: Sendable {
+    public var records: [SessionRecord]
+    /// One line per unreadable record, naming it.
+    public var errors: [String]
+
+    public init(records: [SessionRecord], errors: [String]) {
+        self.records = records
+        self.errors = errors
+    }
 }
 
 /// A store's self-reported state.
 public struct StoreHealth: Sendable, Equatable {
+    /// The store answers.
     public var ok: Bool
     public var detail: String
+    /// Data it holds but cannot read (a corrupt Redis record, by key): the store still serves.
+    public var problems: [String]
 
-    public init(ok: Bool, detail: String) {
+    public init(ok: Bool, detail: String, problems: [String] = []) {
         self.ok = ok
         self.detail = detail
+        self.problems = problems
     }
 }
 

@@ -33,17 +33,18 @@ struct RedisSessionStoreTests {
         #expect(try await store.remove(tenant: "beta", key: "k1"))
         #expect(try await !store.remove(tenant: "beta", key: "k1"))
 
-        // A corrupt record is reported, and an atomic purge deletes nothing.
+        // A corrupt record is skipped and named by list, purge and health; the rest is served.
         _ = try await store.pool.command(["HSET", store.hashKey, "acme:broken", "{not json"])
-        await #expect(throws: SessionStoreError.self) { try await store.list(SessionFilter(tenant: "acme")) }
-        do {
-            _ = try await store.purge(SessionFilter(tenant: "acme"))
-            Issue.record("purge ignored a corrupt record")
-        } catch {
-            #expect("\(error)".contains("corrupt record acme:broken"))
-        }
+        _ = try await store.pool.command(["HSET", store.hashKey, "acme:odd", #"["not a session"]"#])
+        let listing = try await store.listReporting(SessionFilter(tenant: "acme"))
+        #expect(listing.records.map(\.key) == ["k2", "k1"])
+        #expect(listing.errors.count == 2 && listing.errors.contains { $0.contains("'acme:broken'") } && listing.errors.contains { $0.contains("'acme:odd'") })
+        let health = await store.health()
+        #expect(health.ok && health.problems.count == 2 && health.problems.contains { $0.contains("'acme:broken'") })
+        let purged = try await store.purgeReporting(SessionFilter(tenant: "acme"))
+        #expect(purged.removed == 2 && purged.errors.count == 2, "\(purged)")
         let remaining = try await store.pool.command(["HLEN", store.hashKey])
-        #expect(remaining == .integer(3))
+        #expect(remaining == .integer(2), "the corrupt records are left in place for someone to look at")
         await store.pool.shutdown()
     }
 
@@ -61,6 +62,20 @@ struct RedisSessionStoreTests {
         let resumed = try await server.client.post("/sessions/resume", json: ["tenant": "acme", "user": "u1"])
         #expect(resumed.status == 200 && resumed.json?["flow"] == "menu")
         #expect(try await server.client.get("/sessions?tenant=acme").json?["count"] == 0)
+
+        // One corrupt record: lists and purges still answer (naming it), /healthz says degraded.
+        _ = try await server.client.post("/sessions", json: ["tenant": "acme", "user": "u2", "key": "good"])
+        let raw = try RedisSessionStore(url: try env.redisURL(), prefix: "e2e:sessions")
+        _ = try await raw.pool.command(["HSET", raw.hashKey, "acme:broken", "{not json"])
+        let list = try await server.client.get("/sessions?tenant=acme")
+        #expect(list.status == 200 && list.json?["count"] == 1, "\(list.text)")
+        #expect(list.json?.value(atPath: "errors.0")?.stringValue?.contains("'acme:broken'") == true)
+        let degraded = try await server.client.get("/healthz")
+        #expect(degraded.status == 200 && degraded.json?["status"] == "degraded")
+        #expect(degraded.json?.value(atPath: "store.problems.0")?.stringValue?.contains("'acme:broken'") == true)
+        let purge = try await server.client.delete("/sessions?tenant=acme")
+        #expect(purge.status == 200 && purge.json?["removed"] == 1 && purge.json?["errors"]?.arrayValue?.count == 1, "\(purge.text)")
+        await raw.pool.shutdown()
     }
 
     @Test(.testEnv(), .tags(.server))
