@@ -17,7 +17,7 @@ public enum FixtureServer {
         if !state.config.corsOrigins.isEmpty { router.add(middleware: CORSAllowListMiddleware(origins: Set(state.config.corsOrigins))) }
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: AuthTokenMiddleware(token: state.config.authToken, authReads: state.config.authReads))
-        let input = RequestInput(maxBodyBytes: state.config.maxBodyBytes)
+        let input = RequestInput(maxBodyBytes: state.config.maxBodyBytes, bodyTimeout: state.config.http.bodyTimeout)
         HealthRoutes(state: state).register(on: router)
         PackRoutes(state: state, input: input).register(on: router)
         RunnerRoutes(state: state, input: input).register(on: router)

@@ -21,6 +21,12 @@ public struct TenantDefaults: Sendable, Equatable {
 /// auth_token = ""                  # when set, POST/DELETE need Authorization: Bearer <token>
 /// auth_reads = true                # with auth_token: reading sessions and runner events needs it too
 /// cors_origins = []                # origins a browser page may call from ("http://localhost:3000"); none by default
+/// idle_timeout_secs = 60           # a connection with no request in progress is closed after this
+/// header_timeout_secs = 10         # a request head must arrive within this of its first byte (else 408)
+/// body_timeout_secs = 30           # reading a body may take this long (else 408)
+/// max_connections = 512            # beyond it new connections get 503
+/// max_header_count = 100           # header fields per request (else 431)
+/// max_header_bytes = 16384         # all header fields together (else 431)
 /// [packs]
 /// root = "Packs"                   # absolute, or relative to the working directory
 /// default_tenant = "dev"           # tenant for `packs plan` when none is given
@@ -58,6 +64,8 @@ public struct ServerConfig: Sendable, Equatable {
     public var authReads: Bool
     /// Origins allowed to call from a browser (CORS); empty = none.
     public var corsOrigins: [String]
+    /// Timeouts and bounds per connection.
+    public var http: HTTPLimits
     public var packsRoot: String
     public var defaultPlanTenant: String
     public var sessionBackend: String
@@ -73,7 +81,9 @@ public struct ServerConfig: Sendable, Equatable {
 
     /// The built-in defaults as a config layer.
     public static let defaultLayer: JSONValue = [
-        "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576, "auth_token": "", "auth_reads": true, "cors_origins": []],
+        "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576, "auth_token": "", "auth_reads": true, "cors_origins": [],
+                   "idle_timeout_secs": 60, "header_timeout_secs": 10, "body_timeout_secs": 30, "max_connections": 512,
+                   "max_header_count": 100, "max_header_bytes": 16_384],
         "packs": ["root": "Packs", "default_tenant": "dev"],
         "stores": ["session": ["backend": "file", "file_path": ".data/sessions.json", "redis_url": "", "redis_prefix": ""]],
         "runner": ["url": "", "timeout_ms": 10_000],
@@ -141,6 +151,14 @@ public struct ServerConfig: Sendable, Equatable {
         authToken = optional(try string("server.auth_token"))
         authReads = try bool("server.auth_reads")
         corsOrigins = try strings("server.cors_origins", separators: [",", " "])
+        func seconds(_ path: String) throws -> Duration {
+            let n = try int(path)
+            guard n >= 1 else { throw ConfigError.invalidValue(key: path, reason: "expected at least 1 second") }
+            return .seconds(n)
+        }
+        http = HTTPLimits(idleTimeout: try seconds("server.idle_timeout_secs"), headerTimeout: try seconds("server.header_timeout_secs"),
+                          bodyTimeout: try seconds("server.body_timeout_secs"), maxConnections: max(1, try int("server.max_connections")),
+                          maxHeaderCount: max(8, try int("server.max_header_count")), maxHeaderBytes: max(1024, try int("server.max_header_bytes")))
         for origin in corsOrigins where !Self.isOrigin(origin) {
             throw ConfigError.invalidValue(key: "server.cors_origins", reason: "'\(origin)' is not an origin (scheme://host[:port], no path)")
         }
@@ -234,7 +252,12 @@ public struct ServerConfig: Sendable, Equatable {
         [
             "server": ["listen_addr": .string(listenAddress), "max_body_bytes": .number(Double(maxBodyBytes)),
                        "auth_token": authToken == nil ? .null : "(set)", "auth_reads": .bool(authReads),
-                       "cors_origins": .array(corsOrigins.map { .string($0) })],
+                       "cors_origins": .array(corsOrigins.map { .string($0) }),
+                       "idle_timeout_secs": .number(Double(http.idleTimeout.components.seconds)),
+                       "header_timeout_secs": .number(Double(http.headerTimeout.components.seconds)),
+                       "body_timeout_secs": .number(Double(http.bodyTimeout.components.seconds)),
+                       "max_connections": .number(Double(http.maxConnections)), "max_header_count": .number(Double(http.maxHeaderCount)),
+                       "max_header_bytes": .number(Double(http.maxHeaderBytes))],
             "packs": ["root": .string(packsRoot), "default_tenant": .string(defaultPlanTenant)],
             "stores": ["session": [
                 "backend": .string(sessionBackend), "file_path": .string(sessionFile),

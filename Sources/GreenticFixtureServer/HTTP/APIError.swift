@@ -39,14 +39,22 @@ public enum JSONResponse {
 /// Turns every error into a JSON error body: API errors as they are, routing misses into 404,
 /// body size errors into 413, anything else into 500 (logged).
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// After 408 or 413 the rest of the body is not read: the connection closes with the answer.
+    static func closingIfUnread(_ response: Response) -> Response {
+        guard response.status == .contentTooLarge || response.status == .requestTimeout else { return response }
+        var closing = response
+        closing.headers[.connection] = "close"
+        return closing
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return JSONResponse.make(.value(error.body), status: error.status)
+            return Self.closingIfUnread(JSONResponse.make(.value(error.body), status: error.status))
         } catch is NIOTooManyBytesError {
             let e = APIError(.contentTooLarge, "body_too_large", "the request body exceeds the limit")
-            return JSONResponse.make(.value(e.body), status: e.status)
+            return Self.closingIfUnread(JSONResponse.make(.value(e.body), status: e.status))
         } catch let error as HTTPError {
             let code: String
             let message: String

@@ -162,7 +162,7 @@ struct DirectLineRoutes {
         }
         let body: [String: JSONValue]
         do {
-            body = try await RequestInput(maxBodyBytes: limit).jsonObject(request) ?? [:]
+            body = try await RequestInput(maxBodyBytes: limit, bodyTimeout: input.bodyTimeout).jsonObject(request) ?? [:]
         } catch let error as APIError where error.code == "body_too_large" {
             throw APIError(.contentTooLarge, "activity_too_large", "an activity may have at most \(limit) bytes")
         } catch let error as APIError where error.status == .unprocessableContent {

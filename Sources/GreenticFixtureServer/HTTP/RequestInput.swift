@@ -2,12 +2,34 @@ import Foundation
 import GreenticTestKit
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 
 /// Reading and validating request input: JSON bodies (content type, size, syntax, shape) and
 /// query parameters (duplicates, identifiers). Every rejection is an `APIError` and nothing
 /// is changed by a rejected request.
 struct RequestInput {
     let maxBodyBytes: Int
+    /// How long reading a body may take (`server.body_timeout_secs`).
+    var bodyTimeout: Duration = .seconds(30)
+
+    struct BodyTimeout: Error {}
+
+    /// The body, or `BodyTimeout` when it is not complete within `within`.
+    static func collect(_ request: inout Request, upTo limit: Int, within: Duration) async throws -> ByteBuffer {
+        let body = request.body
+        let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                try await Task.sleep(for: within)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else { throw BodyTimeout() }
+            return buffer
+        }
+        request.body = .init(buffer: collected)
+        return collected
+    }
 
     /// The JSON object body. Requires `Content-Type: application/json` unless `optional` and
     /// the request has no content type and no body.
@@ -19,9 +41,13 @@ struct RequestInput {
         var req = request
         let buffer: ByteBuffer
         do {
-            buffer = try await req.collectBody(upTo: maxBodyBytes)
+            buffer = try await Self.collect(&req, upTo: maxBodyBytes, within: bodyTimeout)
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "body_too_large", "request body exceeds the limit of \(maxBodyBytes) bytes")
+        } catch is BodyTimeout {
+            throw APIError(.requestTimeout, "body_timeout", "the request body did not arrive within server.body_timeout_secs (\(bodyTimeout))")
+        } catch let error as HTTPParserError {
+            throw APIError.badRequest("malformed_body", "the request body is malformed: \(RequestPhaseHandler.describe(error).reason)")
         }
         if contentType == nil && optional && buffer.readableBytes == 0 { return nil }
         guard let contentType, contentType.lowercased().hasPrefix("application/json") else {

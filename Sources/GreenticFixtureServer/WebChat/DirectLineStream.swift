@@ -3,6 +3,8 @@ import GreenticTestKit
 import Hummingbird
 import HummingbirdCore
 import HummingbirdWebSocket
+import Logging
+import NIOCore
 
 /// The Direct Line WebSocket stream: `GET /v3/directline/conversations/{id}/stream?t=<token>
 /// [&watermark=N]` upgrades when the token is valid and bound to that conversation, then sends
@@ -12,7 +14,22 @@ import HummingbirdWebSocket
 /// with the JSON error.
 enum DirectLineStream {
     static func serverBuilder(state: FixtureServerState) -> HTTPServerBuilder {
-        .http1WebSocketUpgrade { request, _, _ in
+        let limits = state.config.http
+        let connections = ConnectionCount()
+        var http1 = HTTP1Channel.Configuration(httpDecoderConfiguration: .init(
+            maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: limits.maxHeaderCount))
+        http1.idleTimeout = nil
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1)
+        return HTTPServerBuilder { responder in
+            GuardedHTTPChannel(inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration,
+                                                                   shouldUpgrade: shouldUpgrade(state: state)),
+                               limits: limits, connections: connections)
+        }
+    }
+
+    static func shouldUpgrade(state: FixtureServerState) -> @Sendable (HTTPRequest, any Channel, Logger) async throws
+        -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        { request, _, _ in
             guard let target = target(of: request.path ?? "", state: state),
                   await state.webchat.conversations.context(of: target.conversation) != nil else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, _ in
