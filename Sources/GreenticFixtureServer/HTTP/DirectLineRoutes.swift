@@ -96,12 +96,9 @@ struct DirectLineRoutes {
             return JSONResponse.make(.object([("activities", .array(page.activities.map { .value($0) })), ("watermark", .string("\(page.watermark)"))]))
         }
         if !legacy {
-            router.get("\(prefix)/conversations/:id/stream") { request, context -> Response in
-                let id = try context.parameters.require("id")
-                let query = try input.query(request)
-                try Self.check(try streamClaims(token: query["t"], request: request), conversation: id)
-                _ = try Self.watermark(query["watermark"])
-                guard await backend.conversations.context(of: id) != nil else { throw Self.unknownConversation(id) }
+            router.get("\(prefix)/conversations/:id/stream") { request, _ -> Response in
+                _ = try input.query(request)
+                _ = try await DirectLineStream.target(path: request.uri.description, headers: request.headers, state: state)
                 throw APIError.badRequest("websocket_required", "the stream URL must be opened with a WebSocket upgrade")
             }
         }
@@ -144,14 +141,6 @@ struct DirectLineRoutes {
         }
     }
 
-    /// The stream's token: the `t` query parameter, else the Authorization header.
-    func streamClaims(token: String?, request: Request) throws -> DirectLineClaims {
-        if let token {
-            do { return try backend.signer.verify(token) } catch { throw Self.refused(error) }
-        }
-        return try bearer(request, required: true)!
-    }
-
     /// The posted activity, validated: a JSON object within `max_activity_bytes`, `type` and
     /// `text` strings when present (type defaults to `message`, a message needs text or a
     /// value), `from` forced to the token's user with role `user`; client ids are replaced.
@@ -191,14 +180,14 @@ struct DirectLineRoutes {
         return .object(a)
     }
 
-    static func watermark(_ raw: String?) throws -> Int? {
+    static func watermark(_ raw: String?) throws(APIError) -> Int? {
         guard let raw, !raw.isEmpty else { return nil }
         guard let n = Int(raw), n >= 0 else { throw APIError.badRequest("invalid_watermark", "watermark must be a non-negative integer, got '\(raw)'") }
         return n
     }
 
     /// A conversation's activities are reachable only with a token bound to it.
-    static func check(_ claims: DirectLineClaims, conversation id: String) throws {
+    static func check(_ claims: DirectLineClaims, conversation id: String) throws(APIError) {
         guard claims.conversation == id else { throw refused(.wrongConversation(expected: id, bound: claims.conversation)) }
     }
 

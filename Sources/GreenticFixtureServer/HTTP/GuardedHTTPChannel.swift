@@ -33,7 +33,7 @@ struct GuardedHTTPChannel: ServerChildChannel {
         return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try operations.addHandler(RequestPhaseHandler(connection: guardHandler), position: .after(decoder))
+            try operations.addHandler(RequestPhaseHandler(connection: guardHandler, outcome: outcome), position: .after(decoder))
             return value
         }
     }
@@ -96,11 +96,16 @@ final class ConnectionCount: Sendable {
     var open: Int { state.withLock { $0.open } }
 }
 
-/// Whether the guard refused a connection (set on its event loop, read from the handler task).
+/// Whether the guard refused a connection (set on its event loop, read from the handler task),
+/// and why a WebSocket upgrade was refused (set by the upgrade check, read by
+/// `RequestPhaseHandler` when Hummingbird answers the refused upgrade).
 final class GuardOutcome: Sendable {
     private let flag = Atomic<Bool>(false)
+    private let upgradeRefusal = Mutex<APIError?>(nil)
     var refused: Bool { flag.load(ordering: .acquiring) }
     func markRefused() { flag.store(true, ordering: .releasing) }
+    func refuseUpgrade(_ error: APIError) { upgradeRefusal.withLock { $0 = error } }
+    func takeUpgradeRefusal() -> APIError? { upgradeRefusal.withLock { r in defer { r = nil }; return r } }
 }
 
 /// Drops Hummingbird's "Error handling upgrade result" for connections the guard refused; every

@@ -10,8 +10,8 @@ import NIOCore
 /// [&watermark=N]` upgrades when the token is valid and bound to that conversation, then sends
 /// `{"activities": [...], "watermark": "N"}` frames: first the activities after the watermark,
 /// then each new exchange. The socket is closed (code 1008, "token expired") when the token
-/// expires. A request that cannot be upgraded falls through to the HTTP route, which answers
-/// with the JSON error.
+/// expires. A request that cannot stream gets the JSON error the HTTP routes give (401, 403, 400,
+/// 404), upgraded or not.
 enum DirectLineStream {
     static func serverBuilder(state: FixtureServerState) -> HTTPServerBuilder {
         let limits = state.config.http
@@ -22,16 +22,23 @@ enum DirectLineStream {
         let configuration = HTTP1WebSocketUpgradeChannel.Configuration(http1: http1)
         return HTTPServerBuilder { responder in
             GuardedHTTPChannel(inner: HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration,
-                                                                   shouldUpgrade: shouldUpgrade(state: state)),
+                                                                   shouldUpgrade: shouldUpgrade(state: state, connections: connections)),
                                limits: limits, connections: connections)
         }
     }
 
-    static func shouldUpgrade(state: FixtureServerState) -> @Sendable (HTTPRequest, any Channel, Logger) async throws
+    static func shouldUpgrade(state: FixtureServerState, connections: ConnectionCount) -> @Sendable (HTTPRequest, any Channel, Logger) async throws
         -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        { request, _, _ in
-            guard let target = target(of: request.path ?? "", state: state),
-                  await state.webchat.conversations.context(of: target.conversation) != nil else { return .dontUpgrade }
+        { request, channel, _ in
+            let target: Target
+            do throws(APIError) {
+                target = try await Self.target(path: request.path ?? "", headers: request.headerFields, state: state)
+            } catch {
+                // Hummingbird answers a refused upgrade with an empty 400; the connection's
+                // RequestPhaseHandler turns that into this JSON error.
+                connections.outcome(of: channel)?.refuseUpgrade(error)
+                return .dontUpgrade
+            }
             return .upgrade([:]) { inbound, outbound, _ in
                 guard let subscription = await state.webchat.conversations.subscribe(target.conversation, after: target.watermark) else { return }
                 do {
@@ -54,20 +61,42 @@ enum DirectLineStream {
         }
     }
 
-    /// The conversation and watermark of a valid stream request, nil otherwise.
-    static func target(of path: String, state: FixtureServerState) -> (conversation: String, watermark: Int?, expires: Int)? {
-        guard let components = URLComponents(string: path) else { return nil }
-        let parts = components.path.split(separator: "/")
-        guard parts.count == 5, parts[0] == "v3", parts[1] == "directline", parts[2] == "conversations", parts[4] == "stream" else { return nil }
+    /// What a stream request may stream.
+    struct Target {
+        var conversation: String
+        var watermark: Int?
+        var expires: Int
+    }
+
+    /// Checks a stream request, upgraded or not, as the HTTP routes check theirs: the token (`t`,
+    /// else `Authorization: Bearer`) must be valid and bound to this conversation (401/403), the
+    /// watermark a non-negative integer (400), the conversation known (404).
+    static func target(path: String, headers: HTTPFields, state: FixtureServerState) async throws(APIError) -> Target {
+        let components = URLComponents(string: path)
+        let parts = components?.path.split(separator: "/") ?? []
+        guard let components, parts.count == 5, parts[0] == "v3", parts[1] == "directline", parts[2] == "conversations", parts[4] == "stream" else {
+            throw APIError(.notFound, "not_found", "no WebSocket at \(components?.path ?? path); streams are at /v3/directline/conversations/{id}/stream")
+        }
         let conversation = String(parts[3])
         let items = components.queryItems ?? []
-        guard let token = items.first(where: { $0.name == "t" })?.value,
-              let claims = try? state.webchat.signer.verify(token), claims.conversation == conversation else { return nil }
-        var watermark: Int?
-        if let raw = items.first(where: { $0.name == "watermark" })?.value, !raw.isEmpty {
-            guard let n = Int(raw), n >= 0 else { return nil }
-            watermark = n
+        let signer = state.webchat.signer
+        let claims: DirectLineClaims
+        do throws(DirectLineTokenError) {
+            if let token = items.first(where: { $0.name == "t" })?.value {
+                claims = try signer.verify(token)
+            } else {
+                switch BearerCredential.token(in: headers) {
+                case nil: throw .missing
+                case .failure(let malformed)?: throw .invalid("\(malformed)")
+                case .success(let token)?: claims = try signer.verify(token)
+                }
+            }
+        } catch {
+            throw DirectLineRoutes.refused(error)
         }
-        return (conversation, watermark, claims.expires)
+        try DirectLineRoutes.check(claims, conversation: conversation)
+        let watermark = try DirectLineRoutes.watermark(items.first(where: { $0.name == "watermark" })?.value)
+        guard await state.webchat.conversations.context(of: conversation) != nil else { throw DirectLineRoutes.unknownConversation(conversation) }
+        return Target(conversation: conversation, watermark: watermark, expires: claims.expires)
     }
 }
