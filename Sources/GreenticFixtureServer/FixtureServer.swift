@@ -15,7 +15,8 @@ public enum FixtureServer {
     public static func router(state: FixtureServerState) -> Router<FixtureRequestContext> {
         let router = Router(context: FixtureRequestContext.self)
         if !state.config.corsOrigins.isEmpty { router.add(middleware: CORSAllowListMiddleware(origins: Set(state.config.corsOrigins))) }
-        router.add(middleware: JSONErrorMiddleware())
+        let document = OpenAPIDocument.document(for: state.config)
+        router.add(middleware: JSONErrorMiddleware(allowed: AllowedMethods(document: document)))
         router.add(middleware: AuthTokenMiddleware(token: state.config.authToken, authReads: state.config.authReads))
         let input = RequestInput(maxBodyBytes: state.config.maxBodyBytes, bodyTimeout: state.config.http.bodyTimeout)
         HealthRoutes(state: state).register(on: router)
@@ -24,7 +25,7 @@ public enum FixtureServer {
         SessionRoutes(state: state, input: input).register(on: router)
         DirectLineRoutes(state: state, input: input).register(on: router)
         WebChatPage(config: state.config.webchat).register(on: router)
-        router.get("/openapi.json") { _, _ in JSONResponse.make(.value(OpenAPIDocument.document)) }
+        router.get("/openapi.json") { _, _ in JSONResponse.make(.value(document)) }
         return router
     }
 

@@ -37,6 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
         do { state = try FixtureServerState(config: config, logger: logger) } catch {
             throw CLIError(message: "\(error)")
         }
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, 
+           limit.rlim_cur < UInt64(config.http.maxConnections + 64) {
+            logger.warning("server.max_connections is \(config.http.maxConnections) but this process may open only \(limit.rlim_cur) files (ulimit -n): connections beyond that fail instead of getting 503")
+        }
         let index = state.packIndex
         if index.rootMissing { logger.warning("pack root \(config.packsRoot) does not exist; serving an empty index") }
         logger.info("config from \(config.sources.joined(separator: " < ")): \(JSONWriter.compact(config.summaryJSON))")

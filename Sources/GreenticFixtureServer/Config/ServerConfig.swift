@@ -24,7 +24,7 @@ public struct TenantDefaults: Sendable, Equatable {
 /// idle_timeout_secs = 60           # a connection with no request in progress is closed after this
 /// header_timeout_secs = 10         # a request head must arrive within this of its first byte (else 408)
 /// body_timeout_secs = 30           # reading a body may take this long (else 408)
-/// max_connections = 512            # beyond it new connections get 503
+/// max_connections = 4096           # beyond it new connections get 503
 /// max_header_count = 100           # header fields per request (else 431)
 /// max_header_bytes = 16384         # all header fields together (else 431)
 /// [packs]
@@ -82,7 +82,7 @@ public struct ServerConfig: Sendable, Equatable {
     /// The built-in defaults as a config layer.
     public static let defaultLayer: JSONValue = [
         "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576, "auth_token": "", "auth_reads": true, "cors_origins": [],
-                   "idle_timeout_secs": 60, "header_timeout_secs": 10, "body_timeout_secs": 30, "max_connections": 512,
+                   "idle_timeout_secs": 60, "header_timeout_secs": 10, "body_timeout_secs": 30, "max_connections": 4096,
                    "max_header_count": 100, "max_header_bytes": 16_384],
         "packs": ["root": "Packs", "default_tenant": "dev"],
         "stores": ["session": ["backend": "file", "file_path": ".data/sessions.json", "redis_url": "", "redis_prefix": ""]],

@@ -36,9 +36,12 @@ public enum JSONResponse {
     }
 }
 
-/// Turns every error into a JSON error body: API errors as they are, routing misses into 404,
-/// body size errors into 413, anything else into 500 (logged).
+/// Turns every error into a JSON error body: API errors as they are, routing misses into 404
+/// (405 with `Allow` when the path is known and the method is not), body size errors into 413,
+/// anything else into 500 (logged).
 struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    var allowed: AllowedMethods
+
     /// After 408 or 413 the rest of the body is not read: the connection closes with the answer.
     static func closingIfUnread(_ response: Response) -> Response {
         guard response.status == .contentTooLarge || response.status == .requestTimeout else { return response }
@@ -58,6 +61,16 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let code: String
             let message: String
+            if error.status == .notFound {
+                let methods = allowed.methods(for: request.uri.path)
+                if !methods.isEmpty {
+                    var response = JSONResponse.make(.value(APIError(.methodNotAllowed, "method_not_allowed",
+                                                                     "\(request.method) is not allowed on \(request.uri.path); use \(methods.joined(separator: ", "))").body),
+                                                     status: .methodNotAllowed)
+                    response.headers[.allow] = methods.joined(separator: ", ")
+                    return response
+                }
+            }
             switch error.status {
             case .notFound: (code, message) = ("not_found", "no route for \(request.method) \(request.uri.path)")
             case .methodNotAllowed: (code, message) = ("method_not_allowed", "\(request.method) is not allowed on \(request.uri.path)")

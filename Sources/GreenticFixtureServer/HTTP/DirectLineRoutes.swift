@@ -97,7 +97,6 @@ struct DirectLineRoutes {
         }
         if !legacy {
             router.get("\(prefix)/conversations/:id/stream") { request, _ -> Response in
-                _ = try input.query(request)
                 _ = try await DirectLineStream.target(path: request.uri.description, headers: request.headers, state: state)
                 throw APIError.badRequest("websocket_required", "the stream URL must be opened with a WebSocket upgrade")
             }
@@ -118,11 +117,13 @@ struct DirectLineRoutes {
         }
     }
 
-    /// env, tenant and team from the query (`?env=&tenant=&team=`), then the body, then the
-    /// server's defaults (`dev` for env and tenant).
+    /// env, tenant and team from the query (`?env=&tenant=&team=`; empty = not given), then the
+    /// body, then the server's defaults (`dev` for env and tenant). An invalid body field is
+    /// refused even when the query gives the value.
     func context(query: [String: String], body: [String: JSONValue]) throws -> (env: String, tenant: String, team: String?) {
         func value(_ name: String) throws -> String? {
-            try RequestInput.identifier(RequestInput.trimmed(query[name] ?? RequestInput.string(body, name)), name)
+            let fromBody = try RequestInput.identifier(RequestInput.trimmed(RequestInput.string(body, name)), name)
+            return try RequestInput.identifier(RequestInput.trimmed(query[name]), name) ?? fromBody
         }
         let defaults = state.config.defaults
         return (try value("env") ?? "dev", try value("tenant") ?? defaults.tenant ?? "dev", try value("team") ?? defaults.team)
@@ -182,7 +183,10 @@ struct DirectLineRoutes {
 
     static func watermark(_ raw: String?) throws(APIError) -> Int? {
         guard let raw, !raw.isEmpty else { return nil }
-        guard let n = Int(raw), n >= 0 else { throw APIError.badRequest("invalid_watermark", "watermark must be a non-negative integer, got '\(raw)'") }
+        // Digits only (no sign, no space), so the OpenAPI pattern and this check agree.
+        guard raw.utf8.count <= 18, raw.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let n = Int(raw) else {
+            throw APIError.badRequest("invalid_watermark", "watermark must be a non-negative integer of at most 18 digits, got '\(raw.prefix(40))'")
+        }
         return n
     }
 

@@ -15,7 +15,7 @@ public struct HTTPLimits: Sendable, Equatable {
     public var maxHeaderBytes: Int
 
     public init(idleTimeout: Duration = .seconds(60), headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30),
-                maxConnections: Int = 512, maxHeaderCount: Int = 100, maxHeaderBytes: Int = 16 * 1024) {
+                maxConnections: Int = 4096, maxHeaderCount: Int = 100, maxHeaderBytes: Int = 16 * 1024) {
         self.idleTimeout = idleTimeout
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout

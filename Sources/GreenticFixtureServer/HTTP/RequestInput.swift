@@ -66,12 +66,26 @@ struct RequestInput {
     }
 
     /// Query parameters; a repeated name is an error.
-    func query(_ request: Request) throws -> [String: String] {
+    func query(_ request: Request) throws(APIError) -> [String: String] {
+        try Self.query(request.uri.query)
+    }
+
+    /// Parses a raw query string as forms send it: `+` is a space, `%XX` a byte of UTF-8; a
+    /// repeated name or a broken escape is a 400.
+    static func query(_ raw: String?) throws(APIError) -> [String: String] {
         var out: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters {
-            let k = String(key)
-            if out[k] != nil { throw APIError.badRequest("duplicate_query_parameter", "query parameter '\(k)' is given more than once") }
-            out[k] = String(value)
+        for pair in (raw ?? "").split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) throws(APIError) -> String {
+                guard let text = s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                    throw APIError.badRequest("malformed_query", "the query has an invalid %-escape or is not UTF-8: '\(s.prefix(64))'")
+                }
+                return text
+            }
+            let key = try decode(parts[0])
+            let value = parts.count > 1 ? try decode(parts[1]) : ""
+            if out[key] != nil { throw APIError.badRequest("duplicate_query_parameter", "query parameter '\(key)' is given more than once") }
+            out[key] = value
         }
         return out
     }
@@ -85,9 +99,13 @@ struct RequestInput {
         }
     }
 
-    /// Trims; empty → nil.
+    /// ASCII white space, the only white space trimmed from identifiers and keys (the OpenAPI
+    /// document's patterns say the same).
+    static let asciiSpace = CharacterSet(charactersIn: " \t\n\u{0B}\u{0C}\r")
+
+    /// Trims ASCII white space; empty → nil.
     static func trimmed(_ s: String?) -> String? {
-        guard let t = s?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty else { return nil }
+        guard let t = s?.trimmingCharacters(in: asciiSpace), !t.isEmpty else { return nil }
         return t
     }
 
@@ -100,10 +118,10 @@ struct RequestInput {
         return value
     }
 
-    /// Session keys: 1 to 200 printable characters, no `/`.
+    /// Session keys: 1 to 200 printable characters (Unicode scalars), no `/`.
     static func sessionKey(_ value: String?) throws -> String? {
         guard let value else { return nil }
-        guard value.count <= 200, !value.contains("/"),
+        guard value.unicodeScalars.count <= 200, !value.contains("/"),
               value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {
             throw APIError.badRequest("invalid_key", "session key must be 1 to 200 printable characters without '/'")
         }

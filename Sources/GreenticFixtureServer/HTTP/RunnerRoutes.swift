@@ -19,7 +19,7 @@ struct RunnerRoutes {
             guard let flow = try RequestInput.string(body, "flow") else {
                 throw APIError.unprocessable("field 'flow' (string) is required")
             }
-            guard !flow.isEmpty, flow.count <= 200, !flow.contains(where: { $0.isNewline }) else {
+            guard !flow.isEmpty, flow.unicodeScalars.count <= 200, !flow.contains(where: { $0.isNewline }) else {
                 throw APIError.badRequest("invalid_flow", "flow must be 1 to 200 characters without line breaks")
             }
             let defaults = state.config.defaults

@@ -64,7 +64,7 @@ struct SessionRoutes {
                 throw APIError(.notFound, "session_not_found", "no session for tenant=\(tenant ?? "*") team=\(team ?? "*") user=\(user)")
             }
             guard let flow = session.flowID else {
-                throw APIError.badRequest("session_without_flow", "session \(session.key) has no flow_id to resume")
+                throw APIError(.conflict, "session_without_flow", "session \(session.key) has no flow_id to resume")
             }
             let activity = RunnerActivity(flow: flow, tenant: session.tenant, team: session.team, user: user, payload: body["payload"] ?? .null,
                                           session: ["key": .string(session.key), "node_id": session.nodeID.map { .string($0) } ?? .null,
@@ -84,16 +84,15 @@ struct SessionRoutes {
     }
 
     /// Query values (overridden by present body fields), trimmed, empty = absent, then defaults.
+    /// Every value given is checked, the overridden ones too.
     func filter(from query: [String: String], body: [String: JSONValue]?) throws -> SessionFilter {
-        var values = query
-        for name in ["tenant", "team", "user"] {
-            if let body, let v = try RequestInput.string(body, name) { values[name] = v }
+        func value(_ name: String) throws -> String? {
+            let fromQuery = try RequestInput.identifier(RequestInput.trimmed(query[name]), name)
+            guard let body, let given = try RequestInput.string(body, name) else { return fromQuery }
+            return try RequestInput.identifier(RequestInput.trimmed(given), name) ?? fromQuery
         }
         let defaults = state.config.defaults
-        return SessionFilter(
-            tenant: try RequestInput.identifier(RequestInput.trimmed(values["tenant"]) ?? defaults.tenant, "tenant"),
-            team: try RequestInput.identifier(RequestInput.trimmed(values["team"]) ?? defaults.team, "team"),
-            user: try RequestInput.identifier(RequestInput.trimmed(values["user"]), "user"))
+        return SessionFilter(tenant: try value("tenant") ?? defaults.tenant, team: try value("team") ?? defaults.team, user: try value("user"))
     }
 
     func storeCall<T>(_ body: () async throws -> T) async throws -> T {

@@ -72,17 +72,18 @@ enum DirectLineStream {
     /// else `Authorization: Bearer`) must be valid and bound to this conversation (401/403), the
     /// watermark a non-negative integer (400), the conversation known (404).
     static func target(path: String, headers: HTTPFields, state: FixtureServerState) async throws(APIError) -> Target {
-        let components = URLComponents(string: path)
-        let parts = components?.path.split(separator: "/") ?? []
-        guard let components, parts.count == 5, parts[0] == "v3", parts[1] == "directline", parts[2] == "conversations", parts[4] == "stream" else {
-            throw APIError(.notFound, "not_found", "no WebSocket at \(components?.path ?? path); streams are at /v3/directline/conversations/{id}/stream")
+        let split = path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let route = String(split[0])
+        let parts = route.split(separator: "/")
+        guard parts.count == 5, parts[0] == "v3", parts[1] == "directline", parts[2] == "conversations", parts[4] == "stream" else {
+            throw APIError(.notFound, "not_found", "no WebSocket at \(route.prefix(200)); streams are at /v3/directline/conversations/{id}/stream")
         }
-        let conversation = String(parts[3])
-        let items = components.queryItems ?? []
+        let conversation = String(parts[3]).removingPercentEncoding ?? String(parts[3])
+        let query = try RequestInput.query(split.count > 1 ? String(split[1]) : nil)
         let signer = state.webchat.signer
         let claims: DirectLineClaims
         do throws(DirectLineTokenError) {
-            if let token = items.first(where: { $0.name == "t" })?.value {
+            if let token = query["t"] {
                 claims = try signer.verify(token)
             } else {
                 switch BearerCredential.token(in: headers) {
@@ -95,7 +96,7 @@ enum DirectLineStream {
             throw DirectLineRoutes.refused(error)
         }
         try DirectLineRoutes.check(claims, conversation: conversation)
-        let watermark = try DirectLineRoutes.watermark(items.first(where: { $0.name == "watermark" })?.value)
+        let watermark = try DirectLineRoutes.watermark(query["watermark"])
         guard await state.webchat.conversations.context(of: conversation) != nil else { throw DirectLineRoutes.unknownConversation(conversation) }
         return Target(conversation: conversation, watermark: watermark, expires: claims.expires)
     }

@@ -124,4 +124,26 @@ struct FixtureServerRoutesTests {
         let undocumented = try await server.client.get("/not-a-route")
         #expect(undocumented.status == 404 && undocumented.errorCode == "not_found")
     }
+
+    /// A documented path with a method it does not take is 405 with `Allow` listing the documented
+    /// methods (templated segments too); an unknown path stays 404.
+    @Test(.testEnv())
+    func aKnownPathWithAWrongMethodIs405WithAllow() async throws {
+        let env = try TestEnv.required()
+        let server = try await ServerHarness.start(env)
+        let c = server.client
+        let cases: [(String, String, String)] = [
+            ("PUT", "/sessions", "DELETE, GET, POST"), ("PATCH", "/healthz", "GET"), ("DELETE", "/packs", "GET"),
+            ("GET", "/runner/emit", "POST"), ("PUT", "/v3/directline/conversations/abc/activities", "GET, POST"),
+            ("DELETE", "/conversations/abc/activities", "GET, POST"), ("POST", "/openapi.json", "GET"),
+        ]
+        for (method, path, allow) in cases {
+            let result = try await c.send(.init(rawValue: method), path, body: ["PUT", "POST", "PATCH"].contains(method) ? Data("{}".utf8) : nil)
+            #expect(result.status == 405 && result.errorCode == "method_not_allowed", "\(method) \(path) → \(result.status) \(result.text)")
+            #expect(result.header("allow") == allow, "\(method) \(path): Allow \(result.header("allow") ?? "none")")
+            #expect(result.header("content-type") == "application/json")
+        }
+        #expect(try await c.send(.init(rawValue: "PUT"), "/sessions/extra/segment").status == 404)
+        #expect(try await c.send(.init(rawValue: "PUT"), "/v3/directline/conversations//activities").status == 404, "an empty segment matches no template")
+    }
 }
