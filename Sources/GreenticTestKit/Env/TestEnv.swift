@@ -189,7 +189,7 @@ public final class TestEnv: Sendable {
         let process: ServiceProcess
         do {
             process = try await ServiceLauncher.launch(spec, name: name, environment: environment, logURL: logURL, reaper: reaper,
-                                                       onLine: { line in timeline.append(kind: "log", source: name, data: ["line": .string(line)]) })
+                                                       timeline: timeline)
         } catch {
             var data: [String: JSONValue] = ["event": "failed", "error": .string("\(error)")]
             if let service = error as? ServiceError {

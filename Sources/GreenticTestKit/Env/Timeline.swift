@@ -8,7 +8,10 @@ import Synchronization
 /// Every source appends as the event happens (a service line when it is read from the pipe, a
 /// NATS message when the client parses it off the socket, a step when it starts and ends), and
 /// the stamp is taken under the same lock that orders the lines, so the file is in time order and
-/// the stamps of all sources come from one clock. Appending only queues the stamped event; a
+/// the stamps of all sources come from one clock. A line is read some time after it was written
+/// (as soon as its reader thread runs), so before stamping any other event the timeline reads
+/// every registered backlog (each running service's pipe): what a service printed before it
+/// published a message is in the file before that message, even when the machine is loaded. Appending only queues the stamped event; a
 /// writer thread of the timeline's own moves the buffer to the file within `gatherWindow` of the
 /// first line of a burst (encoded there, the burst in one `write`), so neither a step nor the NATS
 /// connection thread waits on encoding or the disk. `contents()`, `tail(lines:)` and `close()` write what is buffered first.
@@ -18,6 +21,8 @@ public final class Timeline: Sendable {
     public let evidence: EvidencePolicy
     private let start: ContinuousClock.Instant
     private let pending = Mutex<Pending>(Pending())
+    /// The order of appends, and the backlogs read before each event is stamped.
+    private let order = Mutex<[ObjectIdentifier: any TimelineBacklog]>([:])
     /// Held while taking the buffer and writing it, so chunks reach the file in order.
     private let file: Mutex<FileHandle?>
     private let wake = DispatchSemaphore(value: 0)
@@ -67,6 +72,34 @@ public final class Timeline: Sendable {
     /// describe (parsing, redacting and encoding a payload) stays off the path of the step or
     /// the NATS connection that produced it. The stamp and the order are taken now.
     public func append(kind: String, source: String, deferred data: @escaping @Sendable () -> JSONValue) {
+        order.withLock { backlogs in
+            for backlog in backlogs.values { backlog.readBacklog() }
+            appendInOrder(kind: kind, source: source, deferred: data)
+        }
+    }
+
+    /// Runs `body` in the timeline's order: no other event is stamped meanwhile. A backlog reads
+    /// its source this way and appends with `appendInOrder`.
+    func inOrder(_ body: () -> Void) {
+        order.withLock { _ in body() }
+    }
+
+    /// Registers a source whose events are read after they happen; it is read before every
+    /// other event is stamped, until it is unregistered.
+    func register(_ backlog: any TimelineBacklog) {
+        order.withLock { $0[ObjectIdentifier(backlog)] = backlog }
+    }
+
+    func unregister(_ backlog: any TimelineBacklog) {
+        _ = order.withLock { $0.removeValue(forKey: ObjectIdentifier(backlog)) }
+    }
+
+    /// Appends from inside the order (a backlog's lines, from `readBacklog` or `inOrder`).
+    func appendInOrder(kind: String, source: String, data: JSONValue) {
+        appendInOrder(kind: kind, source: source) { data }
+    }
+
+    private func appendInOrder(kind: String, source: String, deferred data: @escaping @Sendable () -> JSONValue) {
         let wasIdle = pending.withLock { p -> Bool? in
             guard !p.closed else { return nil }
             // Stamped inside the lock: a line is never placed before one with a later stamp.
@@ -147,4 +180,11 @@ public final class Timeline: Sendable {
         flush()
         return LogFollower.tail(of: url, lines: count)
     }
+}
+
+/// A source whose events reach the timeline some time after they happened (a pipe read by its
+/// own thread). The timeline calls `readBacklog()` in its order before stamping any other event;
+/// it appends what it reads with `Timeline.appendInOrder` and never calls `Timeline.append`.
+protocol TimelineBacklog: AnyObject, Sendable {
+    func readBacklog()
 }

@@ -7,7 +7,7 @@ import Foundation
 public enum ServiceLauncher {
     public static func launch(_ spec: ServiceSpec, name: String, environment: [String: String], logURL: URL,
                               reaper: Reaper?, cleanupPaths: [String] = [],
-                              onLine: (@Sendable (String) -> Void)? = nil) async throws -> ServiceProcess {
+                              timeline: Timeline? = nil) async throws -> ServiceProcess {
         let path = try ExecutableLocator.locate(spec.executable, extraPaths: spec.searchPaths, environment: environment)
         let logOffset = LogFollower.size(of: logURL)
         let launched: ProcessLauncher.Launched
@@ -17,7 +17,7 @@ public enum ServiceLauncher {
                                                                     workingDirectory: spec.workingDirectory, runAs: spec.runAs)
             launched = started
             do {
-                output = try ServiceOutput(readFD: readFD, logURL: logURL, owner: spec.runAs, onLine: onLine)
+                output = try ServiceOutput(readFD: readFD, logURL: logURL, owner: spec.runAs, timeline: timeline, source: name)
             } catch {
                 _ = killpg(started.pid, SIGKILL)
                 _ = ProcessLauncher.waitForExit(pid: started.pid)

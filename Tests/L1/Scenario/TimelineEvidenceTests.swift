@@ -70,7 +70,11 @@ struct TimelineEvidenceTests {
         let done = try index("done") { $0.kind == "message" && $0.data["subject"]?.stringValue == "\(p).done" }
         let passed = try index("passed") { $0.data["event"] == "scenario_passed" }
         #expect(before < event && event < after && after < slept && slept < done && done < passed, "\([before, event, after, slept, done, passed])")
-        #expect(all[slept].t - all[after].t >= 400, "each line is stamped when it was read: \(all[after].t) then \(all[slept].t)")
+        // The event is stamped before the acknowledgement that lets the talker print "after
+        // publish" and start its 0.4 s sleep, and a line is stamped once written: so at least
+        // 400 ms separate them, however late any reader runs (a line stamped at a later drain
+        // would already have broken the order above).
+        #expect(all[slept].t - all[event].t >= 400, "each line is stamped when it was read: \(all[event].t) then \(all[slept].t)")
         #expect(all[event].data["payload"] == ["n": 1])
     }
 
