@@ -23,6 +23,8 @@ struct StackUp: AsyncParsableCommand {
         if let dir { environment["E2E_ARTIFACTS_DIR"] = dir }
         var options = TestEnvOptions(environment: environment)
         options.keepOnSuccess = true
+        // A stack for manual use keeps the file store's promise: an acknowledged session survives a Redis crash.
+        options.durableRedis = true
         if let infra, InfraSelection(rawValue: infra) == nil { throw ValidationError("--infra takes native, compose or external") }
         let packsRoot = URL(fileURLWithPath: packs, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)).standardizedFileURL
         do {

@@ -10,6 +10,10 @@ public struct TestEnvOptions: Sendable {
     public var keepOnSuccess: Bool
     /// Backend choice (`E2E_INFRA`).
     public var infraSelection: InfraSelection
+    /// Redis persists every write before answering it (`appendonly yes`, `appendfsync always`),
+    /// the promise the file session store makes; `E2E_REDIS_DURABLE=1`. Off by default: a test's
+    /// Redis lives as long as the test and runs faster without persistence. `stack up` turns it on.
+    public var durableRedis: Bool
     /// A backend to use instead of the selection (for custom or fake backends).
     public var backendOverride: (any InfraBackend)?
     /// Asked at the end: did the test record a failure without throwing (for example `#expect`)?
@@ -23,6 +27,7 @@ public struct TestEnvOptions: Sendable {
         self.artifactsBase = TestDirectory.base(environment: environment)
         self.keepOnSuccess = StrictMode.truthy(environment["E2E_KEEP"])
         self.infraSelection = (try? InfraSelection.fromEnvironment(environment)) ?? .auto
+        self.durableRedis = StrictMode.truthy(environment["E2E_REDIS_DURABLE"])
         self.backendOverride = nil
         self.failureObserved = nil
         self.leaksObserved = nil

@@ -93,6 +93,9 @@ public struct ComposeInfraBackend: InfraBackend {
         env.log("$ \(docker) \(args.joined(separator: " "))")
         var environment = self.environment
         environment["COMPOSE_PROJECT_NAME"] = project
+        // compose/e2e.yml reads Redis's persistence from these (see NativeInfraBackend.redisPersistence).
+        environment["E2E_REDIS_APPENDONLY"] = env.options.durableRedis ? "yes" : "no"
+        environment["E2E_REDIS_APPENDFSYNC"] = env.options.durableRedis ? "always" : "everysec"
         let output = try await CommandRunner.run(docker, args, environment: environment, timeout: .seconds(300))
         env.timeline.append(kind: "env", source: "compose", data: [
             "args": .array(arguments.map { .string($0) }), "status": .number(Double(output.status)),

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Runs infrastructure from this machine's binaries: a `nats-server` per test (JetStream on,
-/// port chosen by the server), a `redis-server` per test (no persistence), and one Postgres
+/// port chosen by the server), a `redis-server` per test (no persistence, or an fsync'd append-only
+/// file with `TestEnvOptions.durableRedis`), and one Postgres
 /// cluster per run with a fresh database per test. All on 127.0.0.1, no fixed ports.
 public struct NativeInfraBackend: InfraBackend {
     public var name: String { "native" }
@@ -54,16 +55,23 @@ public struct NativeInfraBackend: InfraBackend {
         return "nats://127.0.0.1:\(port)"
     }
 
+    /// Redis's persistence arguments: none, or every write in the append-only file and fsync'd
+    /// before Redis answers it.
+    static func redisPersistence(durable: Bool) -> [String] {
+        durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]
+    }
+
     func startRedis(_ env: TestEnv) async throws -> String {
         let dir = env.directory.root.appendingPathComponent("data/redis")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let persistence = Self.redisPersistence(durable: env.options.durableRedis)
         var lastError: (any Error)?
         for _ in 0..<Self.bindAttempts {
             let port = try await FreePort.pick()
             let spec = ServiceSpec(
                 name: "redis", executable: "redis-server",
-                arguments: ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                            "--dir", dir.path, "--protected-mode", "no"],
+                arguments: ["--port", "\(port)", "--bind", "127.0.0.1", "--save", ""] + persistence
+                    + ["--dir", dir.path, "--protected-mode", "no"],
                 readiness: .all([.logLine("Ready to accept connections"), .probe(.redis(host: "127.0.0.1", port: "\(port)"))]),
                 readinessTimeout: .seconds(20))
             do {

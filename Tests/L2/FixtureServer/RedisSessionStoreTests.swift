@@ -108,4 +108,41 @@ struct RedisSessionStoreTests {
         let lost = acked.subtracting(try await UpsertBurst.present(second))
         #expect(lost.isEmpty, "\(lost.count) acknowledged session(s) lost, e.g. \(lost.prefix(5))")
     }
+
+    /// `TestEnvOptions.durableRedis` (what `stack up` uses) runs Redis with every write in the
+    /// append-only file, fsync'd before the answer: an acknowledged session survives `kill -9` of
+    /// Redis. Without it (the default, fast) Redis keeps nothing on disk and the same kill loses it.
+    @Test(.requires(infra: [.redis]), .tags(.durability), arguments: [true, false])
+    func durableRedisKeepsAnAcknowledgedSessionThroughKill9(durable: Bool) async throws {
+        var options = TestEnvOptions()
+        options.durableRedis = durable
+        try await TestEnv.with(name: "redis-durable-\(durable)", infra: [.redis], options: options) { env in
+            let store = try RedisSessionStore(url: try env.redisURL(), prefix: "\(env.subjectPrefix):sessions")
+            let items = try await store.pool.command(["CONFIG", "GET", "append*"]).arrayItems.compactMap(\.string)
+            let config = Dictionary(zip(stride(from: 0, to: items.count - 1, by: 2).map { items[$0] },
+                                        stride(from: 1, to: items.count, by: 2).map { items[$0] })) { a, _ in a }
+            #expect(config["appendonly"] == (durable ? "yes" : "no") && (!durable || config["appendfsync"] == "always"), "\(config)")
+            _ = try await store.upsert(SessionRecord(key: "k1", tenant: "acme", user: "u1", flowID: "f"))
+            await store.pool.shutdown()
+            let redis = try #require(env.services.first { $0.name == "redis" })
+            let arguments = redis.spec.arguments
+            _ = kill(redis.pid, SIGKILL)
+            _ = await env.stop(redis)
+            // The same data directory and persistence, on a new port.
+            let port = try await FreePort.pick()
+            var again = redis.spec
+            again.name = "redis-again"
+            again.arguments = ["--port", "\(port)"] + Array(arguments.dropFirst(2))
+            again.readiness = .all([.logLine("Ready to accept connections"), .probe(.redis(host: "127.0.0.1", port: "\(port)"))])
+            _ = try await env.start(again)
+            let reopened = try RedisSessionStore(url: "redis://127.0.0.1:\(port)", prefix: "\(env.subjectPrefix):sessions")
+            let found = try await reopened.find(SessionFilter(tenant: "acme", user: "u1"))
+            if durable {
+                #expect(found?.key == "k1" && found?.flowID == "f", "the acknowledged session is back after kill -9")
+            } else {
+                #expect(found == nil, "without durableRedis nothing is on disk (the documented trade-off)")
+            }
+            await reopened.pool.shutdown()
+        }
+    }
 }
