@@ -9,21 +9,13 @@ enum ProcessLauncher {
         var startTime: UInt64
     }
 
-    /// Starts a process whose stdout and stderr go to one pipe; returns the pipe's read end
-    /// (the caller owns it) with the process.
-    static func launchPiped(path: String, arguments: [String], environment: [String: String], workingDirectory: URL?,
-                            runAs: SystemUser?, newProcessGroup: Bool = true) throws -> (Launched, readFD: Int32) {
+    /// A close-on-exec pipe for a process's output: the caller owns both ends. The reading side
+    /// is set up (and registered with the timeline) before the process starts, so nothing the
+    /// process writes can precede its reader's place in the order.
+    static func outputPipe() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [-1, -1]
         guard gt_pipe_cloexec(&fds) == 0 else { throw POSIXError.current(context: "pipe") }
-        defer { close(fds[1]) }
-        do {
-            let launched = try launch(path: path, arguments: arguments, environment: environment, workingDirectory: workingDirectory,
-                                      outputFD: fds[1], errorFD: -1, runAs: runAs, newProcessGroup: newProcessGroup)
-            return (launched, fds[0])
-        } catch {
-            close(fds[0])
-            throw error
-        }
+        return (fds[0], fds[1])
     }
 
     /// Starts a process writing stdout to `outputFD` and stderr to `errorFD` (-1: same as stdout).

@@ -13,14 +13,23 @@ public enum ServiceLauncher {
         let launched: ProcessLauncher.Launched
         let output: ServiceOutput
         do {
-            let (started, readFD) = try ProcessLauncher.launchPiped(path: path, arguments: spec.arguments, environment: environment,
-                                                                    workingDirectory: spec.workingDirectory, runAs: spec.runAs)
-            launched = started
+            // The output is read (and in the timeline's order) before the process exists: under
+            // load the launching thread can lose the CPU between the spawn and anything after
+            // it, while the service already prints and publishes.
+            let pipe = try ProcessLauncher.outputPipe()
             do {
-                output = try ServiceOutput(readFD: readFD, logURL: logURL, owner: spec.runAs, timeline: timeline, source: name)
+                output = try ServiceOutput(readFD: pipe.read, logURL: logURL, owner: spec.runAs, timeline: timeline, source: name)
             } catch {
-                _ = killpg(started.pid, SIGKILL)
-                _ = ProcessLauncher.waitForExit(pid: started.pid)
+                close(pipe.write)
+                throw error
+            }
+            do {
+                defer { close(pipe.write) }
+                launched = try ProcessLauncher.launch(path: path, arguments: spec.arguments, environment: environment,
+                                                      workingDirectory: spec.workingDirectory, outputFD: pipe.write, errorFD: -1,
+                                                      runAs: spec.runAs)
+            } catch {
+                await output.finish()
                 throw error
             }
         } catch {
