@@ -11,14 +11,6 @@ import Testing
 /// Who can reach a Direct Line conversation, and how much a client can make the server hold.
 @Suite("Direct Line access and bounds", .tags(.server))
 struct DirectLineAccessTests {
-    static func server(_ env: TestEnv, _ configure: (inout ServerConfig) -> Void = { _ in }) async throws -> HTTPTestClient {
-        let server = try await env.startFixtureServer {
-            $0.sessionBackend = "memory"
-            configure(&$0)
-        }
-        return HTTPTestClient(base: server.baseURL)
-    }
-
     static func bearer(_ token: String) -> [(String, String)] { [("Authorization", "Bearer \(token)")] }
 
     static let hi = Data(#"{"type":"message","from":{"id":"mallory"},"text":"hi"}"#.utf8)
@@ -28,7 +20,7 @@ struct DirectLineAccessTests {
     @Test(.testEnv(), arguments: [nil, "server-secret-token"] as [String?])
     func aConversationIsReachableOnlyWithItsOwnToken(serverToken: String?) async throws {
         let env = try TestEnv.required()
-        let c = try await Self.server(env) { $0.authToken = serverToken }
+        let c = try await HTTPTestClient.fixtureServer(in: env) { $0.authToken = serverToken }
         let started = try #require(try await c.post("/conversations", json: ["tenant": "acme", "user": "alice"]).json)
         let id = try #require(started["conversationId"]?.stringValue)
         let alice = try #require(started["token"]?.stringValue)
@@ -72,7 +64,7 @@ struct DirectLineAccessTests {
     @Test(.testEnv())
     func aFloodOfNewConversationsIsRefusedAndEvictsNoLiveOne() async throws {
         let env = try TestEnv.required()
-        let c = try await Self.server(env) { $0.webchat.maxConversations = 20 }
+        let c = try await HTTPTestClient.fixtureServer(in: env) { $0.webchat.maxConversations = 20 }
         let live = try #require(try await c.post("/conversations", json: [:]).json)
         let id = try #require(live["conversationId"]?.stringValue)
         let token = try #require(live["token"]?.stringValue)
@@ -144,7 +136,7 @@ struct DirectLineAccessTests {
     @Test(.testEnv())
     func refreshOverHTTPKeepsTheChainsStartAndTheBearerSchemeIsCaseInsensitive() async throws {
         let env = try TestEnv.required()
-        let c = try await Self.server(env) { $0.webchat = WebChatConfig(tokenLifetime: 600, maxTokenLifetime: 900) }
+        let c = try await HTTPTestClient.fixtureServer(in: env) { $0.webchat = WebChatConfig(tokenLifetime: 600, maxTokenLifetime: 900) }
         let issued = try #require(try await c.post("/v3/directline/tokens/generate", json: [:]).json?["token"]?.stringValue)
         let refreshed = try #require(try await c.send(.POST, "/v3/directline/tokens/refresh", headers: [("authorization", "bearer  \(issued)")]).json)
         let first = try #require(DirectLineContract.claims(of: issued))
@@ -163,14 +155,14 @@ struct DirectLineAccessTests {
     @Test(.testEnv())
     func theStreamURLComesFromTheBoundAddressOrTheConfigurationNeverTheHostHeader() async throws {
         let env = try TestEnv.required()
-        let c = try await Self.server(env)
+        let c = try await HTTPTestClient.fixtureServer(in: env)
         let token = try #require(try await c.post("/v3/directline/tokens/generate", json: [:]).json?["token"]?.stringValue)
         let started = try await c.send(.POST, "/v3/directline/conversations", body: Data("{}".utf8),
                                        headers: Self.bearer(token) + [("Host", "evil.example:666")])
         let url = try #require(started.json?["streamUrl"]?.stringValue, "\(started.text)")
         let port = try #require(URL(string: c.base)?.port)
         #expect(url.hasPrefix("ws://127.0.0.1:\(port)/v3/directline/conversations/"), "\(url)")
-        let configured = try await Self.server(env) { $0.webchat.streamBaseURL = "wss://chat.example.test" }
+        let configured = try await HTTPTestClient.fixtureServer(in: env) { $0.webchat.streamBaseURL = "wss://chat.example.test" }
         let token2 = try #require(try await configured.post("/v3/directline/tokens/generate", json: [:]).json?["token"]?.stringValue)
         let url2 = try #require(try await configured.send(.POST, "/v3/directline/conversations", body: Data("{}".utf8), headers: Self.bearer(token2))
             .json?["streamUrl"]?.stringValue)
@@ -227,7 +219,7 @@ struct DirectLineAccessTests {
     @Test(.testEnv())
     func aStreamClosesWhenItsTokenExpires() async throws {
         let env = try TestEnv.required()
-        let c = try await Self.server(env) { $0.webchat.tokenLifetime = 1 }
+        let c = try await HTTPTestClient.fixtureServer(in: env) { $0.webchat.tokenLifetime = 1 }
         let token = try #require(try await c.post("/v3/directline/tokens/generate", json: [:]).json?["token"]?.stringValue)
         let started = try #require(try await c.send(.POST, "/v3/directline/conversations", body: Data("{}".utf8), headers: Self.bearer(token)).json)
         let socket = try await WebSocketSession.connect(try #require(started["streamUrl"]?.stringValue))

@@ -9,20 +9,12 @@ import Testing
 /// without the token, and any page could purge every session on a server without a token.
 @Suite("Server access: CORS, guarded reads, the purge of everything", .tags(.server))
 struct ServerAccessTests {
-    static func server(_ env: TestEnv, _ configure: (inout ServerConfig) -> Void = { _ in }) async throws -> HTTPTestClient {
-        let server = try await env.startFixtureServer {
-            $0.sessionBackend = "memory"
-            configure(&$0)
-        }
-        return HTTPTestClient(base: server.baseURL)
-    }
-
     static let session = Data(#"{"tenant":"acme","user":"u1","context":{"api_key":"k"}}"#.utf8)
 
     @Test(.testEnv())
     func noCrossOriginAccessByDefault() async throws {
         let env = try TestEnv.required()
-        let c = try await Self.server(env)
+        let c = try await HTTPTestClient.fixtureServer(in: env)
         let read = try await c.send(.GET, "/sessions", headers: [("Origin", "http://evil.example")])
         #expect(read.header("Access-Control-Allow-Origin") == nil)
         let preflight = try await c.send(.OPTIONS, "/sessions", headers: [("Origin", "http://evil.example"), ("Access-Control-Request-Method", "DELETE")])
@@ -33,7 +25,7 @@ struct ServerAccessTests {
     @Test(.testEnv())
     func onlyListedOriginsGetCORSHeaders() async throws {
         let env = try TestEnv.required()
-        let c = try await Self.server(env) { $0.corsOrigins = ["http://localhost:3000"] }
+        let c = try await HTTPTestClient.fixtureServer(in: env) { $0.corsOrigins = ["http://localhost:3000"] }
         let allowed = try await c.send(.OPTIONS, "/sessions", headers: [("Origin", "http://localhost:3000"), ("Access-Control-Request-Method", "POST")])
         #expect(allowed.status == 204 && allowed.header("Access-Control-Allow-Origin") == "http://localhost:3000")
         #expect(allowed.header("Vary") == "Origin")
@@ -52,7 +44,7 @@ struct ServerAccessTests {
     @Test(.testEnv(), arguments: [true, false])
     func withATokenSessionAndEventReadsNeedIt(authReads: Bool) async throws {
         let env = try TestEnv.required()
-        let c = try await Self.server(env) {
+        let c = try await HTTPTestClient.fixtureServer(in: env) {
             $0.authToken = "server-secret-token"
             $0.authReads = authReads
         }
@@ -75,7 +67,7 @@ struct ServerAccessTests {
     @Test(.testEnv())
     func withoutATokenOnlyALocalToolMayPurgeEverySession() async throws {
         let env = try TestEnv.required()
-        let c = try await Self.server(env)
+        let c = try await HTTPTestClient.fixtureServer(in: env)
         #expect(try await c.send(.POST, "/sessions", body: Self.session).status == 200)
         let fromPage = try await c.send(.DELETE, "/sessions?all=true", headers: [("Origin", "http://evil.example")])
         #expect(fromPage.status == 403 && fromPage.errorCode == "purge_all_refused", "\(fromPage.text)")
