@@ -264,7 +264,7 @@ public struct ServerConfig: Sendable, Equatable {
                 "redis_url": redisURL.map { .string(EnvironmentSnapshot.redactURL($0)) } ?? .null,
                 "redis_prefix": redisPrefix.map { .string($0) } ?? .null,
             ]],
-            "runner": ["url": runnerURL.map { .string($0) } ?? .null, "timeout_ms": .number(Double(runnerTimeout.components.seconds * 1000))],
+            "runner": ["url": runnerURL.map { .string($0) } ?? .null, "timeout_ms": .number(Double(runnerTimeout.wholeNanoseconds / 1_000_000))],
             "defaults": ["tenant": defaults.tenant.map { .string($0) } ?? .null, "team": defaults.team.map { .string($0) } ?? .null],
             "webchat": ["signing_key": webchat.signingKey == nil ? "random per start" : "(set)", "issuer": .string(webchat.issuer),
                         "audience": .string(webchat.audience), "token_ttl_secs": .number(Double(webchat.tokenLifetime)),

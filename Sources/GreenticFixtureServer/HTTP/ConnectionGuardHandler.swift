@@ -150,8 +150,7 @@ final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandl
     private func arm(_ after: Duration) {
         timer?.cancel()
         guard let context else { return }
-        let nanoseconds = after.components.seconds * 1_000_000_000 + after.components.attoseconds / 1_000_000_000
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(nanoseconds)) { [weak self] in self?.expired() }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: after.timeAmount) { [weak self] in self?.expired() }
     }
 
     private func expired() {

@@ -44,7 +44,6 @@ public struct HTTPRunnerBridge: RunnerBridge {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: json))
-        let seconds = timeout.components.seconds
         // A refused connection would otherwise be retried until the deadline: fail fast.
         if let components = URLComponents(string: url), let host = components.host {
             let port = components.port ?? (components.scheme == "https" ? 443 : 80)
@@ -54,7 +53,7 @@ public struct HTTPRunnerBridge: RunnerBridge {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(max(1, seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
+            response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(max(1_000_000, timeout.wholeNanoseconds)))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw RunnerBridgeError.timedOut(url: url, after: timeout)
         } catch {

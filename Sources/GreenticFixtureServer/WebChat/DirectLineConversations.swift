@@ -49,7 +49,7 @@ public actor DirectLineConversations {
     public func start(user: String, env: String, tenant: String, team: String?) -> String? {
         let time = now()
         if conversations.count >= maxConversations {
-            let idle = UInt64(idleBeforeEviction.components.seconds) * 1_000_000_000 + UInt64(idleBeforeEviction.components.attoseconds / 1_000_000_000)
+            let idle = UInt64(max(0, idleBeforeEviction.wholeNanoseconds))
             guard let oldest = conversations.values.filter({ $0.subscribers.isEmpty }).min(by: { $0.lastActive < $1.lastActive }),
                   time >= oldest.lastActive, time - oldest.lastActive >= idle else { return nil }
             conversations[oldest.id] = nil

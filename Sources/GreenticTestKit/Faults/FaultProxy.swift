@@ -131,8 +131,7 @@ final class ProxyForwarder: ChannelInboundHandler, @unchecked Sendable {
         let buffer = unwrapInboundIn(data)
         let peer = self.peer
         if let d = delay() {
-            let nanos = d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
-            context.eventLoop.scheduleTask(in: .nanoseconds(nanos)) { peer.writeAndFlush(buffer, promise: nil) }
+            context.eventLoop.scheduleTask(in: d.timeAmount) { peer.writeAndFlush(buffer, promise: nil) }
         } else {
             peer.writeAndFlush(buffer, promise: nil)
         }

@@ -14,7 +14,7 @@ public enum ProbeClient {
     public static func converse(host: String, port: Int, steps: [Step], timeout: Duration = .seconds(2)) async throws {
         try await withDeadline(timeout, what: "\(host):\(port)") {
             let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.milliseconds(Int64(timeout.components.seconds * 1000 + 500)))
+                .connectTimeout(timeout.timeAmount)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: host, port: port) { channel in
                     channel.eventLoop.makeCompletedFuture {

@@ -76,7 +76,7 @@ public struct JetStream: Sendable {
         let inbox = "_INBOX.fetch." + NATSClient.token(16)
         let sub = try await client.subscribe(inbox)
         defer { Task { try? await sub.unsubscribe() } }
-        let nanos = expires.components.seconds * 1_000_000_000 + expires.components.attoseconds / 1_000_000_000
+        let nanos = expires.wholeNanoseconds
         let request: JSONValue = ["batch": .number(Double(batch)), "expires": .number(Double(nanos))]
         try await client.publish("$JS.API.CONSUMER.MSG.NEXT.\(stream).\(consumer)", payload: Data(JSONWriter.compact(request).utf8), replyTo: inbox)
         var messages: [NATSMessage] = []

@@ -117,7 +117,7 @@ public final class NATSClient: Sendable {
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(.milliseconds(Int64(options.connectTimeout.components.seconds * 1000 + 1)))
+                .connectTimeout(options.connectTimeout.timeAmount)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { [self] channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -339,10 +339,9 @@ public final class NATSClient: Sendable {
         let token = Self.token(12)
         let inbox = state.withLock { "\($0.inboxPrefix).\(token)" }
         let loop = MultiThreadedEventLoopGroup.singleton.next()
-        let nanos = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         return try await withCheckedThrowingContinuation { (c: CheckedContinuation<NATSMessage, any Error>) in
             state.withLock { $0.requests[token] = c }
-            let timer = loop.scheduleTask(in: .nanoseconds(nanos)) { [self] in
+            let timer = loop.scheduleTask(in: timeout.timeAmount) { [self] in
                 failRequest(token, NATSError.timeout("no reply on '\(subject)' within \(timeout)"))
             }
             do {
