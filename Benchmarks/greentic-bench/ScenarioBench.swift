@@ -32,6 +32,7 @@ struct ScenarioBench: AsyncParsableCommand {
             var tapped = Samples(name: "\(steps) requests, raw client, '>' tapped", values: [])
             var dsl = Samples(name: "\(steps)-step scenario (Request steps)", values: [])
             var quiet = Samples(name: "\(steps)-step scenario, wiretap on no subject", values: [])
+            var untimed = Samples(name: "\(steps)-step scenario, no timeline, no wiretap", values: [])
             let scenario = Scenario(name: "bench", steps: (0..<steps).map { i in Request(subject: "bench.echo", json: ["i": .number(Double(i))]).step })
             for _ in 0..<runs {
                 var start = ContinuousClock.now
@@ -52,6 +53,9 @@ struct ScenarioBench: AsyncParsableCommand {
                 start = ContinuousClock.now
                 try await env.run(scenario, nats: client, wiretap: [])
                 quiet.values.append(milliseconds(ContinuousClock.now - start))
+                start = ContinuousClock.now
+                _ = await ScenarioRunner.run(scenario, context: ScenarioContext(nats: client, wiretap: []))
+                untimed.values.append(milliseconds(ContinuousClock.now - start))
             }
             responder.cancel()
             await client.close()
@@ -60,7 +64,7 @@ struct ScenarioBench: AsyncParsableCommand {
                     (quiet, raw, "the same without recording every message (wiretap: [])"),
                     (tapped, raw, "baseline of the complete wiretap: the same traffic, nothing recorded"),
                     (Samples(name: "\(steps)-step scenario, against the tapped client", values: dsl.values), tapped,
-                     "the scenario against that baseline: what recording costs")]
+                     "the scenario against that baseline: what recording costs"), (untimed, raw, "the DSL without a timeline: the timeline costs the wiretap: [] row minus this")]
         }
         print(Report.table(rows), terminator: "")
         let perStep = (rows[1].0.median - rows[0].0.median) / Double(steps) * 1000
