@@ -78,3 +78,45 @@ struct TimelinePageTests {
         #expect(!html.contains("http://") && !html.contains("https://"), "the page loads nothing from the network")
     }
 }
+
+@Suite("Subject pattern coverage")
+struct SubjectPatternCoverageTests {
+    @Test(arguments: [
+        (">", "orders.created", true), (">", "a.*.>", true), ("orders.>", "orders.created", true),
+        ("orders.>", "orders", false), ("orders.*", "orders.created", true), ("orders.*", "orders.>", false),
+        ("orders.*", "orders.*", true), ("orders.created", "orders.*", false), ("*.created", "orders.created", true),
+        ("orders.created", "orders.created", true), ("orders.created", "order.created", false),
+        (">", "$JS.API.INFO", false), ("$JS.>", "$JS.API.INFO", true),
+    ])
+    func covers(pattern: String, other: String, expected: Bool) {
+        #expect(SubjectPattern(pattern).covers(SubjectPattern(other)) == expected)
+    }
+
+    /// Coverage never claims more than matching allows: whenever a pattern covers another, it
+    /// matches every subject the other matches (all subjects of up to three tokens over a small
+    /// alphabet, against every pattern of up to three tokens).
+    @Test func coverageImpliesMatching() {
+        let tokens = ["a", "b", "*", ">"]
+        var patterns: [String] = []
+        func build(_ prefix: [String], _ left: Int) {
+            if !prefix.isEmpty { patterns.append(prefix.joined(separator: ".")) }
+            guard left > 0, prefix.last != ">" else { return }
+            for t in tokens { build(prefix + [t], left - 1) }
+        }
+        build([], 3)
+        var subjects: [String] = []
+        func literal(_ prefix: [String], _ left: Int) {
+            if !prefix.isEmpty { subjects.append(prefix.joined(separator: ".")) }
+            guard left > 0 else { return }
+            for t in ["a", "b"] { literal(prefix + [t], left - 1) }
+        }
+        literal([], 4)
+        for a in patterns.map(SubjectPattern.init) {
+            for b in patterns.map(SubjectPattern.init) where a.covers(b) {
+                for subject in subjects where b.matches(subject) {
+                    #expect(a.matches(subject), "\(a) covers \(b) but does not match \(subject)")
+                }
+            }
+        }
+    }
+}

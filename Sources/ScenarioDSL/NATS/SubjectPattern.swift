@@ -27,6 +27,23 @@ public struct SubjectPattern: Sendable, Hashable, CustomStringConvertible {
         return subjectTokens.count == tokens.count
     }
 
+    /// Whether every subject `other` matches is matched by this pattern too (a subscription to
+    /// `other` beside one to this pattern would only deliver each message twice). A subject whose
+    /// first token starts with `$` (the server's own, such as `$JS.API`) is covered only by a
+    /// pattern naming that token, never by a leading wildcard.
+    public func covers(_ other: SubjectPattern) -> Bool {
+        if let first = other.tokens.first, first.hasPrefix("$"), tokens.first != first { return false }
+        for (i, token) in other.tokens.enumerated() {
+            guard i < tokens.count else { return false }
+            switch tokens[i] {
+            case ">": return true
+            case "*": if token == ">" { return false }
+            case let literal: if token != literal { return false }
+            }
+        }
+        return tokens.count == other.tokens.count
+    }
+
     /// How close a subject that does not match comes: the token positions that differ when
     /// both have as many tokens (wildcards count as equal), else nil.
     func differingTokens(_ subject: String) -> [Int]? {

@@ -8,8 +8,10 @@ import Synchronization
 /// The wiretap subscribes to its patterns with observer subscriptions (`NATSClient.tap`): the
 /// client hands over each message on its connection thread as it parses the frame, so the
 /// wiretap's order is arrival order and no consumer task can lag behind. A message matched by
-/// several patterns reaches every matching subscription; it is kept once, by the first pattern
-/// (in the order given) that matches its subject — that subscription always receives it too.
+/// several subscribed patterns reaches each of them; it is kept once, by the first pattern (in the
+/// order given) that matches its subject — that subscription always receives it too. A pattern
+/// an earlier one covers is not subscribed at all, so under a `>` wiretap every message crosses
+/// the connection once.
 final class Wiretap: Sendable {
     struct Seen: Sendable {
         /// The client's arrival number (`NATSMessage.arrival`).
@@ -41,13 +43,15 @@ final class Wiretap: Sendable {
         self.limit = limit
     }
 
-    /// Subscribes to each pattern not subscribed yet; the caller flushes.
+    /// Subscribes to each pattern that no earlier pattern covers; the caller flushes.
     func attach(to nats: NATSClient, patterns wanted: [String]) async throws -> [NATSSubscription] {
         var subscriptions: [NATSSubscription] = []
         for text in wanted {
             let pattern = SubjectPattern(text)
             let index = patterns.withLock { list -> Int? in
-                if list.contains(pattern) { return nil }
+                // A pattern an earlier one covers (`orders.created` under `>`) gets no
+                // subscription of its own: the server would send each of its messages twice.
+                if list.contains(where: { $0.covers(pattern) }) { return nil }
                 list.append(pattern)
                 return list.count - 1
             }

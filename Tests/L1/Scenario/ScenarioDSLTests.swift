@@ -51,6 +51,29 @@ struct ScenarioDSLTests {
         return ""
     }
 
+    /// Under the default `>` wiretap an expected subject gets no subscription of its own, so the
+    /// server sends each message once: the client's arrival numbers of the recorded messages
+    /// have no gaps (with a second subscription every message would arrive twice).
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func anExpectedSubjectUnderTheWiretapCrossesTheConnectionOnce() async throws {
+        let env = try TestEnv.required()
+        let p = env.subjectPrefix
+        let scenario = Scenario("one delivery") {
+            Expect(subject: "\(p).once", count: 3, within: .seconds(2))
+            Publish(subject: "\(p).once", json: ["n": 1])
+            Publish(subject: "\(p).once", json: ["n": 2])
+            Publish(subject: "\(p).once", json: ["n": 3])
+        }
+        try await env.run(scenario)
+        let events = env.timeline.contents().split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
+        let subscribed = events.first { $0["data"]?["event"]?.stringValue == "subscribed" }
+        #expect(subscribed?["data"]?["subjects"] == [">"])
+        let arrivals = events.filter { $0["kind"]?.stringValue == "message" && $0["data"]?["subject"]?.stringValue == "\(p).once" }
+            .compactMap { $0["data"]?["arrival"]?.intValue }
+        #expect(arrivals.count == 3)
+        #expect(zip(arrivals, arrivals.dropFirst()).allSatisfy { $1 - $0 == 1 }, "arrivals \(arrivals)")
+    }
+
     @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
     func passingScenarioWithInstantResponderAndCaptures() async throws {
         try await withService { env, p in
