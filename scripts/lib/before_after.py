@@ -41,13 +41,13 @@ def main():
             sys.exit(f"before_after.py: {path} is not an executable benchmark")
 
     before, after = [], []
-    print(f"round  before ({args.label}) µs/step  after (working tree) µs/step  raw client before/after ms")
+    print(f"round  before ({args.label}) µs/step  after (working tree) µs/step  raw client before/after ms  scenario before/after ms")
     for round_ in range(1, args.rounds + 1):
         b, b_rows = overhead(args.before, args.steps, args.runs)
         a, a_rows = overhead(args.after, args.steps, args.runs)
         before.append(b)
         after.append(a)
-        print(f"{round_:5}  {b:24.1f}  {a:28.1f}  {b_rows[0]['median_ms']:.1f} / {a_rows[0]['median_ms']:.1f}", flush=True)
+        print(f"{round_:5}  {b:24.1f}  {a:28.1f}  {b_rows[0]['median_ms']:.1f} / {a_rows[0]['median_ms']:.1f}  {b_rows[1]['median_ms']:24.1f} / {a_rows[1]['median_ms']:.1f}", flush=True)
         if round_ == args.rounds:
             print("\nafter's last round, every row:", file=sys.stderr)
             for row in a_rows:
