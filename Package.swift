@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "GreenticTestKitXCTest", targets: ["GreenticTestKitXCTest"]),
         .library(name: "ScenarioDSL", targets: ["ScenarioDSL"]),
         .library(name: "Simulators", targets: ["Simulators"]),
+        .library(name: "GreenticSessions", targets: ["GreenticSessions"]),
         .library(name: "GreenticFixtureServer", targets: ["GreenticFixtureServer"]),
         .executable(name: "greentic-integration", targets: ["greentic-integration"]),
     ],
@@ -67,8 +68,16 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ]
+        ),
+        // Sessions (model and stores) and the Redis client: below both the fixture server and the
+        // simulators, so neither imports the other.
+        .target(
+            name: "GreenticSessions",
+            dependencies: [
+                "GreenticTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
@@ -76,9 +85,12 @@ let package = Package(
             dependencies: [
                 "GreenticTestKit",
                 "ScenarioDSL",
-                "GreenticFixtureServer",
+                "GreenticSessions",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -89,12 +101,14 @@ let package = Package(
             name: "GreenticFixtureServer",
             dependencies: [
                 "GreenticTestKit",
+                "GreenticSessions",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -106,9 +120,11 @@ let package = Package(
                 "GreenticTestKit",
                 "ScenarioDSL",
                 "Simulators",
+                "GreenticSessions",
                 "GreenticFixtureServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -127,6 +143,7 @@ let package = Package(
         .executableTarget(
             name: "greentic-bench",
             dependencies: [
+                "GreenticSessions",
                 "GreenticTestKit",
                 "ScenarioDSL",
                 "GreenticFixtureServer",
@@ -140,17 +157,21 @@ let package = Package(
         ),
         .testTarget(
             name: "L0",
-            dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
+            dependencies: [
+                "TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticSessions", "GreenticFixtureServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             path: "Tests/L0"
         ),
         .testTarget(
             name: "L1",
-            dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
+            dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticSessions", "GreenticFixtureServer"],
             path: "Tests/L1"
         ),
         .testTarget(
             name: "L2",
-            dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticFixtureServer"],
+            dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticSessions", "GreenticFixtureServer"],
             path: "Tests/L2"
         ),
     ]

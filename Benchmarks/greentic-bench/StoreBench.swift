@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GreenticFixtureServer
+import GreenticSessions
 import GreenticTestKit
 
 /// File session store: upsert latency at 1 k, 10 k and 100 k existing sessions next to the

@@ -1,4 +1,5 @@
 import Foundation
+import GreenticSessions
 import GreenticTestKit
 import Logging
 import Synchronization

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GreenticFixtureServer
+import GreenticSessions
 import GreenticTestKit
 
 /// `greentic-integration sessions …`.

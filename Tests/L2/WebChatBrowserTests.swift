@@ -2,6 +2,7 @@ import Foundation
 import GreenticTestKit
 import GreenticTestKitTesting
 import ScenarioDSL
+import Simulators
 import TestSupport
 import Testing
 

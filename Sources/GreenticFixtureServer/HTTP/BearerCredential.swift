@@ -1,5 +1,5 @@
 import Foundation
-import HTTPTypes
+import Hummingbird
 
 /// The credential of an `Authorization: Bearer <token>` header. The scheme is matched without
 /// regard to case (RFC 9110 §11.1); the token is what follows the spaces after it.

@@ -1,3 +1,4 @@
+import GreenticSessions
 import GreenticTestKit
 import Hummingbird
 

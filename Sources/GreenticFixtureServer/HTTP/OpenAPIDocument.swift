@@ -1,3 +1,4 @@
+import GreenticSessions
 import GreenticTestKit
 
 /// The OpenAPI 3.0 description of every route, served at `/openapi.json` and committed as

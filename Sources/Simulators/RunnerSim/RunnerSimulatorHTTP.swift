@@ -1,5 +1,5 @@
 import Foundation
-import GreenticFixtureServer
+import GreenticSessions
 import GreenticTestKit
 import Hummingbird
 import Logging

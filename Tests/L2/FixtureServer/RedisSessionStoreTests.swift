@@ -1,5 +1,6 @@
 import Foundation
 import GreenticFixtureServer
+import GreenticSessions
 import GreenticTestKit
 import GreenticTestKitTesting
 import TestSupport

@@ -1,4 +1,4 @@
-import GreenticFixtureServer
+import GreenticSessions
 import GreenticTestKit
 
 /// Flow state in Redis: one string per value at `greentic:state:<env>:<tenant>:<team>:<key>`.

@@ -1,5 +1,5 @@
 import Foundation
-import GreenticFixtureServer
+import GreenticSessions
 import GreenticTestKit
 
 /// Where the runner simulator keeps flow state, per tenant: one JSON value per

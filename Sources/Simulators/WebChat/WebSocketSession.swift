@@ -3,6 +3,7 @@ import GreenticTestKit
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import ScenarioDSL
 import Synchronization
 
 /// A WebSocket client connection kept open for a test: text messages received are queued for
