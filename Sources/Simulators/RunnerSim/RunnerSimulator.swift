@@ -263,14 +263,10 @@ public final class RunnerSimulator: Sendable {
             } catch {
                 lastError = "\(error)"
                 logger.info("attempt \(attempt) of \(flow.id) failed: \(error)")
-                var delay: Duration?
-                if attempt < options.maxAttempts {
-                    let base = options.backoffBase * (1 << (attempt - 1))
-                    delay = base + Duration.microseconds(Int64.random(in: 0...Int64(base.components.attoseconds / 4_000_000_000_000 + 1)))
-                }
+                let delay = RetryPolicy(maxAttempts: options.maxAttempts, base: options.backoffBase).delay(after: attempt)
                 attemptLog.record(.init(trace: traceID, tenant: scope.tenant, session: session, flow: flow.id, attempt: attempt,
                                         outcome: delay == nil ? "dead_lettered" : "failed", error: lastError,
-                                        backoffMs: delay.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }))
+                                        backoffMs: delay.map { Double($0.wholeNanoseconds) / 1e6 }))
                 if let delay { try? await Task.sleep(for: delay) }
             }
         }

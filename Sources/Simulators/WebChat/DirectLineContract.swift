@@ -44,17 +44,6 @@ public struct DirectLineContract: Sendable {
 
     var dl: String { base + "/v3/directline" }
 
-    /// Runs every check in order; throws the first violation.
-    @discardableResult
-    public func runAll(progress: (Check) -> Void = { _ in }) async throws -> Observation {
-        var observation = Observation()
-        for check in Check.allCases {
-            observation.botReplies += try await run(check).botReplies
-            progress(check)
-        }
-        return observation
-    }
-
     public func run(_ check: Check) async throws -> Observation {
         switch check {
         case .tokens: return try await tokens()
@@ -148,10 +137,9 @@ public struct DirectLineContract: Sendable {
         let body: JSONValue = ["type": "message", "text": "hello"]
         _ = try await expect(.POST, path, json: body, status: [401], endpoint + " without a token")
         _ = try await expect(.POST, path, json: body, bearer: "not.a.token", status: [401], endpoint + " with a malformed token")
-        // Flip the first character of the signature (the last one may only carry padding bits).
-        let signatureStart = tokenA.index(after: tokenA.lastIndex(of: ".")!)
-        var tampered = tokenA
-        tampered.replaceSubrange(signatureStart...signatureStart, with: tokenA[signatureStart] == "A" ? "B" : "A")
+        guard let tampered = Self.tamperedSignature(of: tokenA) else {
+            throw Violation(endpoint: "POST /v3/directline/conversations", reason: "the conversation token is not a signed JWT (no signature after its last '.')")
+        }
         _ = try await expect(.POST, path, json: body, bearer: tampered, status: [401], endpoint + " with a tampered signature")
         _ = try await expect(.POST, path, json: body, bearer: tokenB, status: [403], endpoint + " with another conversation's token")
         _ = try await expect(.GET, path, bearer: tokenB, status: [403], "GET /v3/directline/conversations/{id}/activities with another conversation's token")
@@ -244,6 +232,16 @@ public struct DirectLineContract: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The token with the first character of its signature flipped (the last one may only carry
+    /// padding bits), or nil when the token has no signature to tamper with.
+    package static func tamperedSignature(of token: String) -> String? {
+        guard let dot = token.lastIndex(of: "."), token.index(after: dot) < token.endIndex else { return nil }
+        let signatureStart = token.index(after: dot)
+        var tampered = token
+        tampered.replaceSubrange(signatureStart...signatureStart, with: token[signatureStart] == "A" ? "B" : "A")
+        return tampered
+    }
 
     func generate() async throws -> String {
         try string(try await expect(.POST, dl + "/tokens/generate", json: [:], status: [200], "POST /v3/directline/tokens/generate"), "token",
