@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "GreenticTestKit",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "GreenticTestKit", targets: ["GreenticTestKit"]),
         .library(name: "GreenticTestKitTesting", targets: ["GreenticTestKitTesting"]),

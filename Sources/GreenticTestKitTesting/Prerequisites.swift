@@ -16,13 +16,6 @@ public enum Prerequisites {
         try Test.cancel("skipped (\(id ?? "?")): \(reason)", sourceLocation: sourceLocation)
     }
 
-    /// Skips or fails unless each named executable is found on PATH (or the extra folders).
-    public static func requireExecutables(_ names: [String], extraPaths: [String] = [],
-                                          sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let missing = names.filter { ExecutableLocator.find($0, extraPaths: extraPaths) == nil }
-        if !missing.isEmpty { try skipOrFail(missing, sourceLocation: sourceLocation) }
-    }
-
     /// Skips or fails unless `condition` holds.
     public static func require(_ condition: Bool, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         if !condition { try skipOrFail([what], sourceLocation: sourceLocation) }

@@ -159,7 +159,7 @@ public struct ModuleGraph: Sendable {
                     let location = "\(file):\(line)"
                     if !allowedHere.contains(module) {
                         found.append(Violation(target: target.name, location: location, module: module,
-                                               reason: "import outside the module graph (docs/architecture.md)"))
+                                               reason: "the module graph (docs/architecture.md) does not allow this import"))
                     } else if !Self.toolchainModules.contains(module) && !target.dependencies.contains(module) {
                         let kind = targetNames.contains(module) ? "target" : "product"
                         found.append(Violation(target: target.name, location: location, module: module,

@@ -33,7 +33,8 @@ struct GuardedHTTPChannel: ServerChildChannel {
         return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let operations = channel.pipeline.syncOperations
             let decoder = try operations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try operations.addHandler(RequestPhaseHandler(connection: guardHandler, outcome: outcome), position: .after(decoder))
+            let connection = try operations.handler(type: ConnectionGuardHandler.self)
+            try operations.addHandler(RequestPhaseHandler(connection: connection, outcome: outcome), position: .after(decoder))
             return value
         }
     }

@@ -81,7 +81,7 @@ final class RedisReplySink: Sendable {
     let connection = Mutex<RedisConnection?>(nil)
 }
 
-final class RedisReplyHandler: ChannelInboundHandler, @unchecked Sendable {
+final class RedisReplyHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     private var parser = RESPParser()
     private let sink: RedisReplySink

@@ -38,11 +38,6 @@ public final class MemorySessionStore: SessionStore {
     public func health() async -> StoreHealth {
         StoreHealth(ok: true, detail: "\(records.withLock { $0.count }) session(s) in memory")
     }
-
-    /// Replaces everything (used by the file store's in-memory view).
-    func replaceAll(_ all: [SessionKey: SessionRecord]) {
-        records.withLock { $0 = all }
-    }
 }
 
 /// The identity of a session: (tenant, key).

@@ -94,9 +94,9 @@ public final class FaultProxy: Sendable {
                 let cut = state.withLock { $0.live[inboundID] == nil }
                 if cut { return outbound.close().flatMap { inbound.close() } }
                 track(outbound)
-                let toServer = ProxyForwarder(peer: outbound, delay: delay)
-                let toClient = ProxyForwarder(peer: inbound, delay: delay)
-                return inbound.pipeline.addHandler(toServer).flatMap { outbound.pipeline.addHandler(toClient) }
+                // Each forwarder is made and added on its own channel's event loop, the only place it runs.
+                return inbound.eventLoop.submit { try inbound.pipeline.syncOperations.addHandler(ProxyForwarder(peer: outbound, delay: delay)) }
+                    .flatMap { outbound.eventLoop.submit { try outbound.pipeline.syncOperations.addHandler(ProxyForwarder(peer: inbound, delay: delay)) } }
             }
             .flatMapError { _ in inbound.close() }
     }
@@ -117,7 +117,7 @@ final class ProxyBox: Sendable {
 
 /// Forwards everything read on one side to the peer channel (after the configured delay) and
 /// closes the peer when its own side closes.
-final class ProxyForwarder: ChannelInboundHandler, @unchecked Sendable {
+final class ProxyForwarder: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let peer: any Channel
     let delay: @Sendable () -> Duration?

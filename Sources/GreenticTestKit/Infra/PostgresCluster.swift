@@ -1,5 +1,6 @@
 import CProcessSpawn
 import Foundation
+import Synchronization
 
 /// One Postgres cluster per test run, initialised on first use and shared by every test of the
 /// process; each test gets its own database (`CREATE DATABASE`, about 0.1 s) instead of its
@@ -145,10 +146,10 @@ public actor PostgresCluster {
 
 /// Stops the shared cluster when the process exits normally.
 enum PostgresShutdown {
-    nonisolated(unsafe) static var running: PostgresCluster.Running?
+    static let running = Mutex<PostgresCluster.Running?>(nil)
     private static let installOnce: Void = {
         atexit {
-            guard let running = PostgresShutdown.running else { return }
+            guard let running = PostgresShutdown.running.withLock({ $0 }) else { return }
             // Immediate shutdown (SIGQUIT) releases shared memory; wait briefly, then kill.
             killpg(running.process.pid, SIGQUIT)
             for _ in 0..<300 where running.process.isRunning { usleep(10_000) }
@@ -160,7 +161,7 @@ enum PostgresShutdown {
     }()
 
     static func install(_ running: PostgresCluster.Running) {
-        PostgresShutdown.running = running
+        PostgresShutdown.running.withLock { $0 = running }
         _ = installOnce
     }
 }

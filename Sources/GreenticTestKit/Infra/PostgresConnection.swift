@@ -1,11 +1,13 @@
 import CLibPQ
 import Foundation
 import NIOPosix
+import Synchronization
 
 /// A libpq connection for probes and per-test database management. Blocking calls run on
 /// NIO's thread pool through the async helpers, never on an event loop.
-public final class PostgresConnection: @unchecked Sendable {
-    private let conn: OpaquePointer
+/// One connection serves one query at a time (libpq's rule): `query` holds the connection's lock.
+public final class PostgresConnection: Sendable {
+    private let conn: Mutex<OpaquePointer>
 
     /// Connects with a libpq URL (`postgres://user@127.0.0.1:5432/db`); fails with the server's message.
     public init(url: String, connectTimeoutSeconds: Int = 5) throws {
@@ -19,34 +21,36 @@ public final class PostgresConnection: @unchecked Sendable {
             PQfinish(c)
             throw PostgresError.connection(url: Self.redact(url), message: message)
         }
-        conn = c
+        conn = Mutex(c)
     }
 
     deinit {
-        PQfinish(conn)
+        conn.withLock { PQfinish($0) }
     }
 
     /// Runs SQL and returns the rows of the last result as text (nil for SQL NULL).
     @discardableResult
     public func query(_ sql: String) throws -> [[String?]] {
-        guard let result = PQexec(conn, sql) else {
-            throw PostgresError.query(sql: sql, message: String(cString: PQerrorMessage(conn)))
-        }
-        defer { PQclear(result) }
-        let status = PQresultStatus(result)
-        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
-            let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw PostgresError.query(sql: sql, message: message)
-        }
-        var rows: [[String?]] = []
-        for r in 0..<PQntuples(result) {
-            var row: [String?] = []
-            for c in 0..<PQnfields(result) {
-                row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+        try conn.withLock { conn in
+            guard let result = PQexec(conn, sql) else {
+                throw PostgresError.query(sql: sql, message: String(cString: PQerrorMessage(conn)))
             }
-            rows.append(row)
+            defer { PQclear(result) }
+            let status = PQresultStatus(result)
+            guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+                let message = String(cString: PQresultErrorMessage(result)).trimmingCharacters(in: .whitespacesAndNewlines)
+                throw PostgresError.query(sql: sql, message: message)
+            }
+            var rows: [[String?]] = []
+            for r in 0..<PQntuples(result) {
+                var row: [String?] = []
+                for c in 0..<PQnfields(result) {
+                    row.append(PQgetisnull(result, r, c) == 1 ? nil : String(cString: PQgetvalue(result, r, c)))
+                }
+                rows.append(row)
+            }
+            return rows
         }
-        return rows
     }
 
     /// Connects, runs the SQL and disconnects, off the caller's thread.

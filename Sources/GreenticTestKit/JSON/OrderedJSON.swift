@@ -26,11 +26,6 @@ public indirect enum OrderedJSON: Sendable, Equatable {
     }
 }
 
-/// A type with a contractual JSON shape.
-public protocol OrderedJSONRepresentable {
-    var orderedJSON: OrderedJSON { get }
-}
-
 extension JSONWriter {
     public static func compact(_ value: OrderedJSON) -> String {
         render(value, indent: nil)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What the deploy-plan component needs from its host: a way to report status and the plan.
 public protocol PlanRuntime: Sendable {
@@ -69,7 +70,7 @@ public enum DeployPlanComponent {
 
 /// The host runtime: the plan comes from plan inference over a pack, from a file, or as text;
 /// statuses are collected (and optionally forwarded).
-public final class HostPlanRuntime: PlanRuntime, @unchecked Sendable {
+public final class HostPlanRuntime: PlanRuntime {
     /// Where the plan comes from.
     public enum Source: Sendable {
         case inferred(packDirectory: String, tenant: String, environment: String)
@@ -78,8 +79,7 @@ public final class HostPlanRuntime: PlanRuntime, @unchecked Sendable {
     }
 
     public let source: Source
-    private let lock = NSLock()
-    private var collected: [String] = []
+    private let collected = Mutex<[String]>([])
     private let forward: (@Sendable (String) -> Void)?
 
     public init(source: Source, forward: (@Sendable (String) -> Void)? = nil) {
@@ -88,15 +88,11 @@ public final class HostPlanRuntime: PlanRuntime, @unchecked Sendable {
     }
 
     public var statuses: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return collected
+        collected.withLock { $0 }
     }
 
     public func emitStatus(_ message: String) {
-        lock.lock()
-        collected.append(message)
-        lock.unlock()
+        collected.withLock { $0.append(message) }
         forward?(message)
     }
 

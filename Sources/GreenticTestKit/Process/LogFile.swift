@@ -1,17 +1,17 @@
 import Foundation
+import Synchronization
 
 /// Reads a growing log file: new complete lines since the last read, and the last lines.
-public final class LogFollower: @unchecked Sendable {
+public final class LogFollower: Sendable {
     public let url: URL
-    private var offset: UInt64 = 0
-    private var partial = Data()
-    private let lock = NSLock()
+    /// The read position and the trailing partial line, read and advanced together.
+    private let position: Mutex<(offset: UInt64, partial: Data)>
 
     /// Follows `url` from byte `offset` (a restarted service appends to its old log; only the
     /// new output counts).
     public init(url: URL, offset: UInt64 = 0) {
         self.url = url
-        self.offset = offset
+        self.position = Mutex((offset, Data()))
     }
 
     /// The current size of a file (0 when it does not exist).
@@ -21,32 +21,23 @@ public final class LogFollower: @unchecked Sendable {
 
     /// Complete lines appended since the previous call (a trailing partial line waits).
     public func newLines() -> [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let handle = try? FileHandle(forReadingFrom: url) else { return [] }
-        defer { try? handle.close() }
-        do {
-            try handle.seek(toOffset: offset)
-            guard let data = try handle.readToEnd(), !data.isEmpty else { return [] }
-            offset += UInt64(data.count)
-            partial.append(data)
-        } catch {
-            return []
+        position.withLock { position in
+            guard let handle = try? FileHandle(forReadingFrom: url) else { return [] }
+            defer { try? handle.close() }
+            do {
+                try handle.seek(toOffset: position.offset)
+                guard let data = try handle.readToEnd(), !data.isEmpty else { return [] }
+                position.offset += UInt64(data.count)
+                position.partial.append(data)
+            } catch {
+                return []
+            }
+            guard let lastNewline = position.partial.lastIndex(of: 0x0A) else { return [] }
+            let complete = position.partial[position.partial.startIndex...lastNewline]
+            position.partial = Data(position.partial[position.partial.index(after: lastNewline)...])
+            return String(decoding: complete, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                .dropLast().map { String($0) }
         }
-        guard let lastNewline = partial.lastIndex(of: 0x0A) else { return [] }
-        let complete = partial[partial.startIndex...lastNewline]
-        partial = Data(partial[partial.index(after: lastNewline)...])
-        return String(decoding: complete, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .dropLast().map { String($0) }
-    }
-
-    /// The remaining partial line, if the writer ended without a newline.
-    public func flushPartial() -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !partial.isEmpty else { return nil }
-        defer { partial = Data() }
-        return String(decoding: partial, as: UTF8.self)
     }
 
     /// The last `count` lines of a file (reads at most the last 64 KiB).

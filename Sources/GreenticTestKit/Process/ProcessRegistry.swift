@@ -8,13 +8,10 @@ final class ProcessRegistry: Sendable {
 
     private let reaped = Mutex<Set<String>>([])
     /// Registries used by this process, tidied when it exits.
-    nonisolated(unsafe) static var used: [Reaper] = []
-    static let usedLock = NSLock()
+    static let used = Mutex<[Reaper]>([])
     private static let installExitHook: Void = {
         atexit {
-            ProcessRegistry.usedLock.lock()
-            defer { ProcessRegistry.usedLock.unlock() }
-            for reaper in ProcessRegistry.used { reaper.removeRunFolderIfEmpty() }
+            for reaper in ProcessRegistry.used.withLock({ $0 }) { reaper.removeRunFolderIfEmpty() }
         }
     }()
 
@@ -23,9 +20,7 @@ final class ProcessRegistry: Sendable {
         let first = reaped.withLock { $0.insert(reaper.registry.path).inserted }
         if first {
             _ = Self.installExitHook
-            Self.usedLock.lock()
-            Self.used.append(reaper)
-            Self.usedLock.unlock()
+            Self.used.withLock { $0.append(reaper) }
             let report = reaper.reapStale()
             if !report.killedGroups.isEmpty || !report.removedPaths.isEmpty {
                 HarnessLogger.shared.warning(

@@ -75,22 +75,23 @@ public struct JetStream: Sendable {
     public func fetch(stream: String, consumer: String, batch: Int, expires: Duration = .seconds(1)) async throws -> [NATSMessage] {
         let inbox = "_INBOX.fetch." + NATSClient.token(16)
         let sub = try await client.subscribe(inbox)
-        defer { Task { try? await sub.unsubscribe() } }
-        let nanos = expires.wholeNanoseconds
-        let request: JSONValue = ["batch": .number(Double(batch)), "expires": .number(Double(nanos))]
-        try await client.publish("$JS.API.CONSUMER.MSG.NEXT.\(stream).\(consumer)", payload: Data(JSONWriter.compact(request).utf8), replyTo: inbox)
-        var messages: [NATSMessage] = []
-        let deadline = ContinuousClock.now + expires + .milliseconds(500)
-        while messages.count < batch {
-            let left = deadline - ContinuousClock.now
-            guard left > .zero, let message = await sub.next(timeout: left) else { break }
-            if let status = message.status {
-                if status == 404 || status == 408 || status == 409 { break }
-                continue
+        return try await withAsyncCleanup({
+            let nanos = expires.wholeNanoseconds
+            let request: JSONValue = ["batch": .number(Double(batch)), "expires": .number(Double(nanos))]
+            try await client.publish("$JS.API.CONSUMER.MSG.NEXT.\(stream).\(consumer)", payload: Data(JSONWriter.compact(request).utf8), replyTo: inbox)
+            var messages: [NATSMessage] = []
+            let deadline = ContinuousClock.now + expires + .milliseconds(500)
+            while messages.count < batch {
+                let left = deadline - ContinuousClock.now
+                guard left > .zero, let message = await sub.next(timeout: left) else { break }
+                if let status = message.status {
+                    if status == 404 || status == 408 || status == 409 { break }
+                    continue
+                }
+                messages.append(message)
             }
-            messages.append(message)
-        }
-        return messages
+            return messages
+        }, cleanup: { try? await sub.unsubscribe() })
     }
 
     /// Acknowledges a fetched message.

@@ -557,7 +557,7 @@ public final class NATSClient: Sendable {
 
 /// Feeds inbound bytes to the parser and operations to the client; completes the handshake
 /// (INFO → CONNECT + PING → PONG) and answers server PINGs.
-final class NATSInboundHandler: ChannelInboundHandler, @unchecked Sendable {
+final class NATSInboundHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 

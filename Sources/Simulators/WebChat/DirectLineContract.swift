@@ -174,31 +174,32 @@ public struct DirectLineContract: Sendable {
         let endpoint = "WS /v3/directline/conversations/{id}/stream"
         let socket: WebSocketSession
         do { socket = try await WebSocketSession.connect(url) } catch { throw Violation(endpoint: endpoint, reason: "\(error)") }
-        defer { Task { await socket.close() } }
-        guard let firstText = await socket.next(timeout: .seconds(5)), let first = try? JSONValue.parse(firstText), first["activities"]?.arrayValue != nil,
-              first["watermark"]?.stringValue != nil else {
-            throw Violation(endpoint: endpoint, reason: "no initial {activities, watermark} frame within 5 s")
-        }
-        let posted = try await postMessage(id: id, token: bound)
-        var sawUser = false
-        var bot: String?
-        let deadline = ContinuousClock.now + replyTimeout
-        while bot == nil, ContinuousClock.now < deadline {
-            guard let text = await socket.next(timeout: deadline - ContinuousClock.now) else { break }
-            guard let frame = try? JSONValue.parse(text), let activities = frame["activities"]?.arrayValue, frame["watermark"]?.stringValue != nil else {
-                throw Violation(endpoint: endpoint, reason: "a frame is not {activities, watermark}: \(text.prefix(200))")
+        return try await withAsyncCleanup({
+            guard let firstText = await socket.next(timeout: .seconds(5)), let first = try? JSONValue.parse(firstText), first["activities"]?.arrayValue != nil,
+                  first["watermark"]?.stringValue != nil else {
+                throw Violation(endpoint: endpoint, reason: "no initial {activities, watermark} frame within 5 s")
             }
-            for a in activities {
-                if a["id"]?.stringValue == posted { sawUser = true }
-                if a.value(atPath: "from.role") == "bot", a["replyToId"]?.stringValue == posted { bot = a["text"]?.stringValue ?? "" }
+            let posted = try await postMessage(id: id, token: bound)
+            var sawUser = false
+            var bot: String?
+            let deadline = ContinuousClock.now + replyTimeout
+            while bot == nil, ContinuousClock.now < deadline {
+                guard let text = await socket.next(timeout: deadline - ContinuousClock.now) else { break }
+                guard let frame = try? JSONValue.parse(text), let activities = frame["activities"]?.arrayValue, frame["watermark"]?.stringValue != nil else {
+                    throw Violation(endpoint: endpoint, reason: "a frame is not {activities, watermark}: \(text.prefix(200))")
+                }
+                for a in activities {
+                    if a["id"]?.stringValue == posted { sawUser = true }
+                    if a.value(atPath: "from.role") == "bot", a["replyToId"]?.stringValue == posted { bot = a["text"]?.stringValue ?? "" }
+                }
             }
-        }
-        guard sawUser, let bot else { throw Violation(endpoint: endpoint, reason: "the posted activity and the bot's reply were not pushed within \(replyTimeout)") }
-        if let bad = try? await WebSocketSession.connect(dl + "/conversations/\(id)/stream?t=not-a-token".replacingOccurrences(of: "http", with: "ws"), timeout: .seconds(3)) {
-            await bad.close()
-            throw Violation(endpoint: endpoint, reason: "a stream with an invalid token was accepted")
-        }
-        return Observation(botReplies: [bot])
+            guard sawUser, let bot else { throw Violation(endpoint: endpoint, reason: "the posted activity and the bot's reply were not pushed within \(replyTimeout)") }
+            if let bad = try? await WebSocketSession.connect(dl + "/conversations/\(id)/stream?t=not-a-token".replacingOccurrences(of: "http", with: "ws"), timeout: .seconds(3)) {
+                await bad.close()
+                throw Violation(endpoint: endpoint, reason: "a stream with an invalid token was accepted")
+            }
+            return Observation(botReplies: [bot])
+        }, cleanup: { await socket.close() })
     }
 
     func shortRoutes() async throws -> Observation {
