@@ -36,9 +36,9 @@ public final class FixtureServerState: Sendable {
 
     public static func makeStore(_ config: ServerConfig) throws -> any SessionStore {
         switch config.sessionBackend {
-        case "memory": return MemorySessionStore()
-        case "redis": return try RedisSessionStore(url: config.redisURL ?? "", prefix: config.redisPrefix)
-        default: return try FileSessionStore(path: config.sessionFile)
+        case .memory: return MemorySessionStore()
+        case .redis: return try RedisSessionStore(url: config.redisURL ?? "", prefix: config.redisPrefix)
+        case .file: return try FileSessionStore(path: config.sessionFile)
         }
     }
 

@@ -57,7 +57,7 @@ struct ScenarioRun: AsyncParsableCommand {
             do { try TimelinePage.write(timeline: folder.appendingPathComponent("timeline.jsonl"), title: scenario.name) } catch {
                 FileHandle.standardError.write(Data("\(scenario.name): could not write timeline.html: \(error)\n".utf8))
             }
-            let ms = Int(Double(result.duration.components.seconds) * 1000 + Double(result.duration.components.attoseconds) / 1e15)
+            let ms = Int(result.duration.fractionalMilliseconds)
             if let failure = result.failure {
                 StandardOutput.line("FAIL \(scenario.name) (\(ms) ms): \(Self.firstLine(failure))")
                 FileHandle.standardError.write(Data("--- \(scenario.name) (\(file))\n\(failure)\n".utf8))
@@ -108,7 +108,7 @@ enum JUnitReport {
             s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
                 .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
         }
-        func seconds(_ d: Duration) -> String { String(format: "%.3f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) }
+        func seconds(_ d: Duration) -> String { String(format: "%.3f", d.fractionalSeconds) }
         let failures = results.filter { $0.failure != nil }.count
         let total = results.reduce(Duration.zero) { $0 + $1.duration }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"

@@ -136,11 +136,11 @@ struct PackIndexAndConfigTests {
         #expect(defaults.listenAddress == "127.0.0.1:8080")
         #expect(defaults.packsRoot == "/srv/work/Packs")
         #expect(defaults.sessionFile == "/srv/work/.data/sessions.json")
-        #expect(defaults.sessionBackend == "file")
+        #expect(defaults.sessionBackend == .file)
         #expect(defaults.runnerURL == nil && defaults.defaults == TenantDefaults())
         let env = try ServerConfig.load(environment: ["GREENTIC_RUNNER_URL": "http://r:1", "GREENTIC_STORES__SESSION__BACKEND": "MEMORY",
                                                       "GREENTIC_PACKS__ROOT": "/abs/packs"], workingDirectory: wd)
-        #expect(env.runnerURL == "http://r:1" && env.sessionBackend == "memory" && env.packsRoot == "/abs/packs")
+        #expect(env.runnerURL == "http://r:1" && env.sessionBackend == .memory && env.packsRoot == "/abs/packs")
         #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_STORES__SESSION__BACKEND": "redis"], workingDirectory: wd) }
         #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_STORES__SESSION__BACKEND": "mongo"], workingDirectory: wd) }
         #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_DEFAULTS__TENANT": "a b"], workingDirectory: wd) }

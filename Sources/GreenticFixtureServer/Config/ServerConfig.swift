@@ -1,17 +1,6 @@
 import Foundation
 import GreenticTestKit
 
-/// Tenant and team applied when a request or command does not give one (`[defaults]`).
-public struct TenantDefaults: Sendable, Equatable {
-    public var tenant: String?
-    public var team: String?
-
-    public init(tenant: String? = nil, team: String? = nil) {
-        self.tenant = tenant
-        self.team = team
-    }
-}
-
 /// The fixture server's configuration (the original's keys, plus `runner.*` and body limits).
 ///
 /// ```toml
@@ -68,7 +57,7 @@ public struct ServerConfig: Sendable, Equatable {
     public var http: HTTPLimits
     public var packsRoot: String
     public var defaultPlanTenant: String
-    public var sessionBackend: String
+    public var sessionBackend: SessionBackend
     public var sessionFile: String
     public var redisURL: String?
     public var redisPrefix: String?
@@ -79,128 +68,52 @@ public struct ServerConfig: Sendable, Equatable {
     /// Where values came from, for the startup log.
     public var sources: [String]
 
-    /// The built-in defaults as a config layer.
-    public static let defaultLayer: JSONValue = [
-        "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576, "auth_token": "", "auth_reads": true, "cors_origins": [],
-                   "idle_timeout_secs": 60, "header_timeout_secs": 10, "body_timeout_secs": 30, "max_connections": 4096,
-                   "max_header_count": 100, "max_header_bytes": 16_384],
+    /// The built-in defaults as a config layer: the one place a default is written (the HTTP
+    /// limits' and WebChat's come from their types' own defaults).
+    public static let defaultLayer: JSONValue = ConfigLayers.merge([
+        "server": ["listen_addr": "127.0.0.1:8080", "max_body_bytes": 1_048_576, "auth_token": "", "auth_reads": true, "cors_origins": []],
         "packs": ["root": "Packs", "default_tenant": "dev"],
-        "stores": ["session": ["backend": "file", "file_path": ".data/sessions.json", "redis_url": "", "redis_prefix": ""]],
+        "stores": ["session": ["backend": .string(SessionBackend.file.rawValue), "file_path": ".data/sessions.json", "redis_url": "", "redis_prefix": ""]],
         "runner": ["url": "", "timeout_ms": 10_000],
         "defaults": ["tenant": "", "team": ""],
-        "webchat": ["signing_key": "", "issuer": "greentic.webchat", "audience": "directline", "token_ttl_secs": 1800,
-                    "max_token_lifetime_secs": 86_400, "max_activities": 1024, "max_conversation_bytes": 262_144,
-                    "max_conversations": 1000, "max_activity_bytes": 65_536, "stream_base_url": "", "flow": "",
-                    "menu": ["status of web-app", "please rebuild web-app"]],
-    ]
+    ], ["server": HTTPLimits().configLayer, "webchat": WebChatConfig().configLayer])
 
     /// Reads a merged config value. Unknown keys are ignored; wrong types are errors.
     public init(merged: JSONValue, workingDirectory: String = FileManager.default.currentDirectoryPath, sources: [String] = []) throws {
-        func string(_ path: String) throws -> String {
-            switch merged.value(atPath: path) {
-            case .string(let s)?: return s
-            case .number(let n)?: return JSONWriter.formatNumber(n)
-            case nil, .null?: return ""
-            default: throw ConfigError.invalidValue(key: path, reason: "expected a string")
-            }
-        }
-        func int(_ path: String) throws -> Int {
-            switch merged.value(atPath: path) {
-            case .number(let n)? where n >= 0 && n == n.rounded(): return Int(n)
-            case .string(let s)?: if let n = Int(s), n >= 0 { return n }
-            default: break
-            }
-            throw ConfigError.invalidValue(key: path, reason: "expected a non-negative integer")
-        }
-        func bool(_ path: String) throws -> Bool {
-            switch merged.value(atPath: path) {
-            case .bool(let b)?: return b
-            case .string(let s)?:
-                switch s.lowercased() {
-                case "true", "1", "yes", "on": return true
-                case "false", "0", "no", "off": return false
-                default: break
-                }
-            default: break
-            }
-            throw ConfigError.invalidValue(key: path, reason: "expected true or false")
-        }
-        /// A list, or one string split at `separators` (how environment variables give lists).
-        func strings(_ path: String, separators: Set<Character>) throws -> [String] {
-            switch merged.value(atPath: path) {
-            case .array(let items)?:
-                return try items.map {
-                    guard let s = $0.stringValue else { throw ConfigError.invalidValue(key: path, reason: "expected a list of strings") }
-                    return s
-                }
-            case .string(let s)?: return s.split(whereSeparator: { separators.contains($0) }).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            case nil, .null?: return []
-            default: throw ConfigError.invalidValue(key: path, reason: "expected a list of strings")
-            }
-        }
-        func optional(_ s: String) -> String? {
-            let t = s.trimmingCharacters(in: .whitespaces)
-            return t.isEmpty ? nil : t
-        }
-        func absolute(_ p: String) -> String {
-            p.hasPrefix("/") ? p : URL(fileURLWithPath: p, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true)).standardizedFileURL.path
-        }
-        listenAddress = try string("server.listen_addr")
+        let values = ConfigValues(merged: merged, workingDirectory: workingDirectory)
+        listenAddress = try values.string("server.listen_addr")
         _ = try ListenAddress(parsing: listenAddress)
-        maxBodyBytes = try int("server.max_body_bytes")
-        authToken = optional(try string("server.auth_token"))
-        authReads = try bool("server.auth_reads")
-        corsOrigins = try strings("server.cors_origins", separators: [",", " "])
-        func seconds(_ path: String) throws -> Duration {
-            let n = try int(path)
-            guard n >= 1 else { throw ConfigError.invalidValue(key: path, reason: "expected at least 1 second") }
-            return .seconds(n)
-        }
-        http = HTTPLimits(idleTimeout: try seconds("server.idle_timeout_secs"), headerTimeout: try seconds("server.header_timeout_secs"),
-                          bodyTimeout: try seconds("server.body_timeout_secs"), maxConnections: max(1, try int("server.max_connections")),
-                          maxHeaderCount: max(8, try int("server.max_header_count")), maxHeaderBytes: max(1024, try int("server.max_header_bytes")))
+        maxBodyBytes = try values.int("server.max_body_bytes")
+        authToken = try values.optional("server.auth_token")
+        authReads = try values.bool("server.auth_reads")
+        corsOrigins = try values.strings("server.cors_origins", separators: [",", " "])
+        http = try HTTPLimits(values)
         for origin in corsOrigins where !Self.isOrigin(origin) {
             throw ConfigError.invalidValue(key: "server.cors_origins", reason: "'\(origin)' is not an origin (scheme://host[:port], no path)")
         }
-        packsRoot = absolute(try string("packs.root"))
-        defaultPlanTenant = optional(try string("packs.default_tenant")) ?? "dev"
-        let backend = try string("stores.session.backend").lowercased()
-        guard ["memory", "file", "redis"].contains(backend) else {
-            throw ConfigError.invalidValue(key: "stores.session.backend", reason: "'\(backend)' is not memory, file or redis")
+        packsRoot = try values.path("packs.root")
+        defaultPlanTenant = try values.nonEmpty("packs.default_tenant")
+        let backendName = try values.string("stores.session.backend").lowercased()
+        guard let backend = SessionBackend(rawValue: backendName) else {
+            let names = SessionBackend.allCases.map(\.rawValue)
+            throw ConfigError.invalidValue(key: "stores.session.backend", reason: "'\(backendName)' is not \(names.dropLast().joined(separator: ", ")) or \(names.last!)")
         }
         sessionBackend = backend
-        sessionFile = absolute(try string("stores.session.file_path"))
-        redisURL = optional(try string("stores.session.redis_url"))
-        redisPrefix = optional(try string("stores.session.redis_prefix"))
-        if backend == "redis" && redisURL == nil {
+        sessionFile = try values.path("stores.session.file_path")
+        redisURL = try values.optional("stores.session.redis_url")
+        redisPrefix = try values.optional("stores.session.redis_prefix")
+        if backend == .redis && redisURL == nil {
             throw ConfigError.invalidValue(key: "stores.session.redis_url", reason: "redis backend requires redis_url")
         }
-        runnerURL = optional(try string("runner.url"))
-        runnerTimeout = .milliseconds(try int("runner.timeout_ms"))
-        defaults = TenantDefaults(tenant: optional(try string("defaults.tenant")), team: optional(try string("defaults.team")))
+        runnerURL = try values.optional("runner.url")
+        runnerTimeout = .milliseconds(try values.int("runner.timeout_ms"))
+        defaults = TenantDefaults(tenant: try values.optional("defaults.tenant"), team: try values.optional("defaults.team"))
         for (key, value) in [("defaults.tenant", defaults.tenant), ("defaults.team", defaults.team)] {
             if let value, !NameSanitizer.isValidIdentifier(value) {
                 throw ConfigError.invalidValue(key: key, reason: "'\(value)' is not an identifier ([A-Za-z0-9._-]+)")
             }
         }
-        let menu = try strings("webchat.menu", separators: ["|"])
-        let key = try string("webchat.signing_key")
-        if !key.isEmpty && key.utf8.count < 16 {
-            throw ConfigError.invalidValue(key: "webchat.signing_key", reason: "use at least 16 bytes (or leave it empty for a random key)")
-        }
-        webchat = WebChatConfig(signingKey: key.isEmpty ? nil : key, issuer: optional(try string("webchat.issuer")) ?? "greentic.webchat",
-                                audience: optional(try string("webchat.audience")) ?? "directline",
-                                tokenLifetime: max(1, try int("webchat.token_ttl_secs")),
-                                maxTokenLifetime: max(1, try int("webchat.max_token_lifetime_secs")),
-                                maxActivities: max(1, try int("webchat.max_activities")),
-                                maxConversationBytes: max(1024, try int("webchat.max_conversation_bytes")),
-                                maxConversations: max(1, try int("webchat.max_conversations")),
-                                maxActivityBytes: max(256, try int("webchat.max_activity_bytes")),
-                                streamBaseURL: optional(try string("webchat.stream_base_url")).map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 },
-                                flow: optional(try string("webchat.flow")), menu: menu)
-        if let base = webchat.streamBaseURL, !(base.hasPrefix("ws://") || base.hasPrefix("wss://")) || URL(string: base)?.host == nil {
-            throw ConfigError.invalidValue(key: "webchat.stream_base_url", reason: "'\(base)' is not a ws:// or wss:// URL")
-        }
+        webchat = try WebChatConfig(values)
         self.sources = sources
     }
 
@@ -247,33 +160,23 @@ public struct ServerConfig: Sendable, Equatable {
         return nil
     }
 
-    /// The config as JSON for logs (no secrets: the Redis password is redacted).
+    /// The config as JSON for logs (no secrets: tokens and keys show as set or not, the Redis
+    /// password is redacted).
     public var summaryJSON: JSONValue {
-        [
+        let webchatSummary = ConfigLayers.merge(webchat.configLayer, ["signing_key": webchat.signingKey == nil ? "random per start" : "(set)"])
+        return ConfigLayers.merge([
             "server": ["listen_addr": .string(listenAddress), "max_body_bytes": .number(Double(maxBodyBytes)),
                        "auth_token": authToken == nil ? .null : "(set)", "auth_reads": .bool(authReads),
-                       "cors_origins": .array(corsOrigins.map { .string($0) }),
-                       "idle_timeout_secs": .number(Double(http.idleTimeout.components.seconds)),
-                       "header_timeout_secs": .number(Double(http.headerTimeout.components.seconds)),
-                       "body_timeout_secs": .number(Double(http.bodyTimeout.components.seconds)),
-                       "max_connections": .number(Double(http.maxConnections)), "max_header_count": .number(Double(http.maxHeaderCount)),
-                       "max_header_bytes": .number(Double(http.maxHeaderBytes))],
+                       "cors_origins": .array(corsOrigins.map { .string($0) })],
             "packs": ["root": .string(packsRoot), "default_tenant": .string(defaultPlanTenant)],
             "stores": ["session": [
-                "backend": .string(sessionBackend), "file_path": .string(sessionFile),
+                "backend": .string(sessionBackend.rawValue), "file_path": .string(sessionFile),
                 "redis_url": redisURL.map { .string(EnvironmentSnapshot.redactURL($0)) } ?? .null,
                 "redis_prefix": redisPrefix.map { .string($0) } ?? .null,
             ]],
-            "runner": ["url": runnerURL.map { .string($0) } ?? .null, "timeout_ms": .number(Double(runnerTimeout.wholeNanoseconds / 1_000_000))],
+            "runner": ["url": runnerURL.map { .string($0) } ?? .null, "timeout_ms": .number(runnerTimeout.fractionalMilliseconds)],
             "defaults": ["tenant": defaults.tenant.map { .string($0) } ?? .null, "team": defaults.team.map { .string($0) } ?? .null],
-            "webchat": ["signing_key": webchat.signingKey == nil ? "random per start" : "(set)", "issuer": .string(webchat.issuer),
-                        "audience": .string(webchat.audience), "token_ttl_secs": .number(Double(webchat.tokenLifetime)),
-                        "max_activities": .number(Double(webchat.maxActivities)),
-                        "max_conversation_bytes": .number(Double(webchat.maxConversationBytes)),
-                        "max_conversations": .number(Double(webchat.maxConversations)),
-                        "max_token_lifetime_secs": .number(Double(webchat.maxTokenLifetime)),
-                        "stream_base_url": webchat.streamBaseURL.map { .string($0) } ?? .null, "flow": webchat.flow.map { .string($0) } ?? .null],
-        ]
+        ], ["server": http.configLayer, "webchat": webchatSummary])
     }
 }
 
@@ -282,39 +185,5 @@ extension ServerConfig {
     static func isOrigin(_ text: String) -> Bool {
         guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme.lowercased()), url.host != nil else { return false }
         return url.path.isEmpty && url.query == nil && url.fragment == nil && url.user == nil
-    }
-}
-
-/// A literal `IP:port` listen address (`127.0.0.1:8080`, `[::1]:0`). Host names are refused.
-public struct ListenAddress: Sendable, Equatable {
-    public var host: String
-    public var port: Int
-
-    public init(parsing text: String) throws {
-        var host: Substring
-        var portText: Substring
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            host = text[text.index(after: text.startIndex)..<close]
-            let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":") else { throw ConfigError.invalidValue(key: "server.listen_addr", reason: "invalid listen address \(text)") }
-            portText = rest.dropFirst()
-        } else {
-            guard let colon = text.lastIndex(of: ":") else {
-                throw ConfigError.invalidValue(key: "server.listen_addr", reason: "invalid listen address \(text) (expected IP:port)")
-            }
-            host = text[..<colon]
-            portText = text[text.index(after: colon)...]
-        }
-        guard let port = Int(portText), (0...65535).contains(port), Self.isIPLiteral(String(host)) else {
-            throw ConfigError.invalidValue(key: "server.listen_addr", reason: "invalid listen address \(text) (expected IP:port, such as 127.0.0.1:8080)")
-        }
-        self.host = String(host)
-        self.port = port
-    }
-
-    static func isIPLiteral(_ host: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 }

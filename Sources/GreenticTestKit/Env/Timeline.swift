@@ -60,8 +60,7 @@ public final class Timeline: Sendable {
     /// The timeline's `t_ms` of an instant (for stamps taken elsewhere, such as a message's
     /// arrival on the socket).
     public func milliseconds(at instant: ContinuousClock.Instant) -> Double {
-        let d = instant - start
-        return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        (instant - start).fractionalMilliseconds
     }
 
     public func append(kind: String, source: String, data: JSONValue = .object([:])) {

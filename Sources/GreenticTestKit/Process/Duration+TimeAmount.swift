@@ -13,6 +13,12 @@ extension Duration {
         return total
     }
 
+    /// The duration in milliseconds, with its fraction (for reports and JSON).
+    package var fractionalMilliseconds: Double { Double(wholeNanoseconds) / 1e6 }
+
+    /// The duration in seconds, with its fraction (for reports and JSON).
+    package var fractionalSeconds: Double { Double(wholeNanoseconds) / 1e9 }
+
     /// The same span as a NIO `TimeAmount`.
     package var timeAmount: TimeAmount { .nanoseconds(wholeNanoseconds) }
 }

@@ -194,7 +194,8 @@ public final class NATSClient: Sendable {
         var wait = options.reconnectWaitMin
         for _ in 0..<options.maxReconnectAttempts {
             if isClosed { return }
-            let jitter = Duration.milliseconds(Int64.random(in: 0...max(1, wait.components.seconds * 100 + wait.components.attoseconds / 10_000_000_000_000_000)))
+            // Up to a tenth of the wait (at least 1 ms) of jitter, so clients cut off together do not return together.
+            let jitter = Duration.nanoseconds(Int64.random(in: 0...max(1_000_000, wait.wholeNanoseconds / 10)))
             try? await Task.sleep(for: wait + jitter)
             if isClosed { return }
             do {

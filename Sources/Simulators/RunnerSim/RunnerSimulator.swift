@@ -266,7 +266,7 @@ public final class RunnerSimulator: Sendable {
                 let delay = RetryPolicy(maxAttempts: options.maxAttempts, base: options.backoffBase).delay(after: attempt)
                 attemptLog.record(.init(trace: traceID, tenant: scope.tenant, session: session, flow: flow.id, attempt: attempt,
                                         outcome: delay == nil ? "dead_lettered" : "failed", error: lastError,
-                                        backoffMs: delay.map { Double($0.wholeNanoseconds) / 1e6 }))
+                                        backoffMs: delay.map(\.fractionalMilliseconds)))
                 if let delay { try? await Task.sleep(for: delay) }
             }
         }

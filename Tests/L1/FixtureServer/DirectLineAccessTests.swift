@@ -176,7 +176,7 @@ struct DirectLineAccessTests {
         let env = try TestEnv.required()
         let key = "stream-refusal-test-key-0123456789"
         let server = try await env.startFixtureServer {
-            $0.sessionBackend = "memory"
+            $0.sessionBackend = .memory
             $0.webchat.signingKey = key
         }
         let c = HTTPTestClient(base: server.baseURL)

@@ -11,7 +11,7 @@ import Testing
 struct HTTPHardeningTests {
     static func server(_ env: TestEnv, maxConnections: Int = 512) async throws -> (port: Int, client: HTTPTestClient) {
         let server = try await env.startFixtureServer {
-            $0.sessionBackend = "memory"
+            $0.sessionBackend = .memory
             $0.http = HTTPLimits(idleTimeout: .seconds(2), headerTimeout: .seconds(2), bodyTimeout: .seconds(2), maxConnections: maxConnections,
                                  maxHeaderCount: 100, maxHeaderBytes: 16 * 1024)
         }

@@ -12,13 +12,13 @@ struct InProcessServerTests {
         let env = try TestEnv.required()
         let packs = env.directory.artifacts.appendingPathComponent("my-packs")
         try PackWriter.write(root: packs, id: "inproc")
-        let server = try await env.startFixtureServer(packsRoot: packs) { $0.sessionBackend = "memory" }
+        let server = try await env.startFixtureServer(packsRoot: packs) { $0.sessionBackend = .memory }
         #expect(server.port > 0)
         let client = HTTPTestClient(base: server.baseURL)
         let health = try #require(try await client.get("/healthz").json)
         #expect(health.value(atPath: "store.backend") == "memory")
         #expect(try await client.get("/packs").json?["count"] == 1)
-        let second = try await env.startFixtureServer { $0.sessionBackend = "memory" }
+        let second = try await env.startFixtureServer { $0.sessionBackend = .memory }
         #expect(second.port != server.port)
         #expect(try await HTTPTestClient(base: second.baseURL).get("/packs").json?["count"] == 0)
     }
