@@ -67,7 +67,7 @@ public enum FixtureServer {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
                 state.didBind(host: address.host, port: port)
-                logger.notice("listening on http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)")
+                logger.notice("\(KitCommandContract.Serve.readyLine(host: address.host, port: port))")
             },
             logger: logger)
         let watcher = watch ? PackWatcher(state: state, logger: logger) : nil

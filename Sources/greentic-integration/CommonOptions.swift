@@ -9,7 +9,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(name: .long, help: "TOML config file (default: config/dev.toml, then ~/.config/greentic-integration/config.toml).")
     var config: String?
 
-    @Option(name: .long, help: "Packs root folder (overrides [packs].root).")
+    @Option(name: .customLong(KitCommandContract.Serve.Flag.packs.rawValue), help: "Packs root folder (overrides [packs].root).")
     var packs: String?
 
     func load(extra: JSONValue? = nil) throws -> ServerConfig {

@@ -8,7 +8,7 @@ import Simulators
 /// `greentic-integration runner-sim`: runs the runner simulator until interrupted.
 struct RunnerSimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "runner-sim", abstract: "Run the flow-executing runner simulator on NATS.",
+        commandName: KitCommandContract.RunnerSim.command, abstract: "Run the flow-executing runner simulator on NATS.",
         discussion: """
         Executes the packs' .ygtc flows for messages on greentic.messaging.ingress.<env>.> and for
         events on the flows' source topics; replies go to the matching egress subject, events to
@@ -19,23 +19,24 @@ struct RunnerSimCommand: AsyncParsableCommand {
         listening; stops on SIGINT or SIGTERM.
         """
     )
+    typealias Flag = KitCommandContract.RunnerSim.Flag
 
-    @Option(help: "NATS URL.") var nats: String
-    @Option(help: "Packs root.") var packs = "Packs"
+    @Option(name: .customLong(Flag.nats.rawValue), help: "NATS URL.") var nats: String
+    @Option(name: .customLong(Flag.packs.rawValue), help: "Packs root.") var packs = "Packs"
     @Option(help: "Environment token of the subjects.") var env = "dev"
-    @Option(name: .customLong("effect-log"), help: "Write the effect log (JSONL) here.") var effectLog: String?
+    @Option(name: .customLong(Flag.effectLog.rawValue), help: "Write the effect log (JSONL) here.") var effectLog: String?
     @Option(name: .customLong("fail"), help: "COMPONENT=N: the component's first N attempts fail (repeatable).") var failures: [String] = []
     @Option(name: .customLong("max-attempts"), help: "Attempts per message before the dead-letter subject.") var maxAttempts = 3
     @Option(name: .customLong("backoff-ms"), help: "Base of the exponential backoff between attempts.") var backoffMs = 20
     @Option(name: .customLong("latency-ms"), help: "Delay before handling each message.") var latencyMs: Int?
-    @Option(name: .customLong("iac-dir"), help: "Folder mounted as /iac for deploy.renderer (plan.json is written there).") var iacDir: String?
-    @Option(help: "HTTP listen address IP:port for /healthz, /runner/*, /webchat/activities (port 0 picks one).") var listen: String?
-    @Option(name: .customLong("attempt-log"), help: "Write every attempt (JSONL) here.") var attemptLog: String?
-    @Option(help: "Runner bindings (YAML: tenant, providers, bridges, workers); flows naming anything unbound are refused.") var bindings: String?
-    @Option(name: .customLong("secrets-dir"), help: "Tenant secrets: DIR/<tenant>/secrets.json (a JSON object), read on use.") var secretsDir: String?
-    @Option(help: "Session store: memory, file:PATH (the fixture server's journal) or redis://HOST:PORT[/DB].") var sessions = "memory"
+    @Option(name: .customLong(Flag.iacDir.rawValue), help: "Folder mounted as /iac for deploy.renderer (plan.json is written there).") var iacDir: String?
+    @Option(name: .customLong(Flag.listen.rawValue), help: "HTTP listen address IP:port for /healthz, /runner/*, /webchat/activities (port 0 picks one).") var listen: String?
+    @Option(name: .customLong(Flag.attemptLog.rawValue), help: "Write every attempt (JSONL) here.") var attemptLog: String?
+    @Option(name: .customLong(Flag.bindings.rawValue), help: "Runner bindings (YAML: tenant, providers, bridges, workers); flows naming anything unbound are refused.") var bindings: String?
+    @Option(name: .customLong(Flag.secretsDir.rawValue), help: "Tenant secrets: DIR/<tenant>/secrets.json (a JSON object), read on use.") var secretsDir: String?
+    @Option(name: .customLong(Flag.sessions.rawValue), help: "Session store: memory, file:PATH (the fixture server's journal) or redis://HOST:PORT[/DB].") var sessions = "memory"
     @Option(name: .customLong("sessions-redis-prefix"), help: "Redis hash of the sessions (the fixture server's stores.session.redis_prefix).") var sessionsRedisPrefix: String?
-    @Option(help: "State store: memory, redis://HOST:PORT[/DB] or postgres://USER@HOST:PORT/DB.") var state = "memory"
+    @Option(name: .customLong(Flag.state.rawValue), help: "State store: memory, redis://HOST:PORT[/DB] or postgres://USER@HOST:PORT/DB.") var state = "memory"
 
     func run() async throws {
         let logger = CLILogging.logger("greentic.runner-sim")
@@ -83,7 +84,7 @@ struct RunnerSimCommand: AsyncParsableCommand {
             let host = String(listen[..<colon])
             http = Task {
                 try await RunnerSimulatorHTTP.serve(sim, host: host, port: port, logger: logger) { bound in
-                    logger.notice("runner-sim http listening on http://\(host):\(bound)")
+                    logger.notice("\(KitCommandContract.RunnerSim.readyLine(host: host, port: bound))")
                 }
             }
         }

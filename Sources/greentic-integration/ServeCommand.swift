@@ -6,7 +6,7 @@ import GreenticTestKit
 /// `greentic-integration serve`: runs the pack & session fixture server.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve",
+        commandName: KitCommandContract.Serve.command,
         abstract: "Run the pack & session fixture server.",
         discussion: """
         Listens on [server].listen_addr (default 127.0.0.1:8080; --listen 127.0.0.1:0 picks a free
@@ -18,10 +18,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(name: .long, help: "Listen address IP:port (overrides [server].listen_addr).")
+    @Option(name: .customLong(KitCommandContract.Serve.Flag.listen.rawValue), help: "Listen address IP:port (overrides [server].listen_addr).")
     var listen: String?
 
-    @Flag(name: .long, help: "Reload the pack index when files under the packs root change.")
+    @Flag(name: .customLong(KitCommandContract.Serve.Flag.watch.rawValue), help: "Reload the pack index when files under the packs root change.")
     var watch = false
 
     func run() async throws {

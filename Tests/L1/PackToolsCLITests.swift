@@ -12,6 +12,17 @@ struct PackToolsCLITests {
                                     workingDirectory: Paths.packageRoot, timeout: .seconds(60))
     }
 
+    /// Every flag the kit passes to its own executable is one the CLI takes (the CLI declares its
+    /// options from the same names, so this holds unless an option stops using them).
+    @Test func theCLITakesEveryFlagTheKitPasses() async throws {
+        typealias C = KitCommandContract
+        for (command, flags) in [(C.Serve.command, C.Serve.Flag.allCases.map(\.argument)), (C.RunnerSim.command, C.RunnerSim.Flag.allCases.map(\.argument))] {
+            let help = try await cli([command, "--help"])
+            #expect(help.status == 0, "\(help.stderr)")
+            for flag in flags { #expect(help.stdout.contains(flag + " "), "\(command) --help does not list \(flag)") }
+        }
+    }
+
     @Test func projectPacksValidateAndRenderToTheProjectGolden() async throws {
         let validate = try await cli(["packs", "validate", "--packs", "Packs"])
         #expect(validate.status == 0 && validate.stdout == "Validated 6 pack(s) successfully.\n", "\(validate.stderr)")

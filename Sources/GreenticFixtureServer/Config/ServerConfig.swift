@@ -93,19 +93,19 @@ public struct ServerConfig: Sendable, Equatable {
         }
         packsRoot = try values.path("packs.root")
         defaultPlanTenant = try values.nonEmpty("packs.default_tenant")
-        let backendName = try values.string("stores.session.backend").lowercased()
+        let backendName = try values.string(KitCommandContract.ConfigKey.sessionBackend.rawValue).lowercased()
         guard let backend = SessionBackend(rawValue: backendName) else {
             let names = SessionBackend.allCases.map(\.rawValue)
             throw ConfigError.invalidValue(key: "stores.session.backend", reason: "'\(backendName)' is not \(names.dropLast().joined(separator: ", ")) or \(names.last!)")
         }
         sessionBackend = backend
-        sessionFile = try values.path("stores.session.file_path")
-        redisURL = try values.optional("stores.session.redis_url")
+        sessionFile = try values.path(KitCommandContract.ConfigKey.sessionFilePath.rawValue)
+        redisURL = try values.optional(KitCommandContract.ConfigKey.sessionRedisURL.rawValue)
         redisPrefix = try values.optional("stores.session.redis_prefix")
         if backend == .redis && redisURL == nil {
             throw ConfigError.invalidValue(key: "stores.session.redis_url", reason: "redis backend requires redis_url")
         }
-        runnerURL = try values.optional("runner.url")
+        runnerURL = try values.optional(KitCommandContract.ConfigKey.runnerURL.rawValue)
         runnerTimeout = .milliseconds(try values.int("runner.timeout_ms"))
         defaults = TenantDefaults(tenant: try values.optional("defaults.tenant"), team: try values.optional("defaults.team"))
         for (key, value) in [("defaults.tenant", defaults.tenant), ("defaults.team", defaults.team)] {

@@ -89,28 +89,32 @@ extension TestEnv {
                 readiness: .tcp(host: "127.0.0.1", port: "\(port)")))
             runner.setCaptures(["port": "\(port)"])
         } else {
+            typealias Sim = KitCommandContract.RunnerSim
+            let flags: [(Sim.Flag, String)] = [
+                (.nats, runnerNATS), (.packs, packsRoot.path), (.listen, "127.0.0.1:0"),
+                (.effectLog, directory.artifacts.appendingPathComponent("effect_log.jsonl").path),
+                (.attemptLog, directory.artifacts.appendingPathComponent("attempt_log.jsonl").path),
+                (.iacDir, directory.artifacts.appendingPathComponent("iac").path),
+                (.secretsDir, secretsDirectory.path),
+                (.sessions, endpoints.redisURL ?? "file:\(sessionFile)"),
+                (.state, endpoints.databaseURL ?? endpoints.redisURL ?? "memory"),
+            ] + (bindings.map { [(.bindings, $0.path)] } ?? [])
             runner = try await start(ServiceSpec(
-                name: "runner-sim", executable: cli,
-                arguments: ["runner-sim", "--nats", runnerNATS, "--packs", packsRoot.path, "--listen", "127.0.0.1:0",
-                            "--effect-log", directory.artifacts.appendingPathComponent("effect_log.jsonl").path,
-                            "--attempt-log", directory.artifacts.appendingPathComponent("attempt_log.jsonl").path,
-                            "--iac-dir", directory.artifacts.appendingPathComponent("iac").path,
-                            "--secrets-dir", secretsDirectory.path,
-                            "--sessions", endpoints.redisURL ?? "file:\(sessionFile)",
-                            "--state", endpoints.databaseURL ?? endpoints.redisURL ?? "memory"]
-                    + (bindings.map { ["--bindings", $0.path] } ?? []),
-                readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
+                name: Sim.command, executable: cli,
+                arguments: [Sim.command] + flags.flatMap { [$0.0.argument, $0.1] },
+                readiness: .all([.logLine(Sim.readyPattern()),
                                  .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
         }
         let runnerURL = "http://127.0.0.1:\(runner.capture("port") ?? "0")"
-        var serverEnv = ["GREENTIC_RUNNER_URL": runnerURL, "XDG_CONFIG_HOME": directory.artifacts.appendingPathComponent("xdg").path,
-                         "GREENTIC_STORES__SESSION__FILE_PATH": sessionFile]
+        typealias Key = KitCommandContract.ConfigKey
+        var serverEnv = [Key.runnerURL.environmentName: runnerURL, "XDG_CONFIG_HOME": directory.artifacts.appendingPathComponent("xdg").path,
+                         Key.sessionFilePath.environmentName: sessionFile]
         if let redis = endpoints.redisURL {
-            serverEnv["GREENTIC_STORES__SESSION__BACKEND"] = "redis"
-            serverEnv["GREENTIC_STORES__SESSION__REDIS_URL"] = redis
+            serverEnv[Key.sessionBackend.environmentName] = "redis"
+            serverEnv[Key.sessionRedisURL.environmentName] = redis
         }
         serverEnv.merge(serverEnvironment) { _, given in given }
-        let server = try await start(.fixtureServer(arguments: ["--packs", packsRoot.path], environment: serverEnv,
+        let server = try await start(.fixtureServer(arguments: [KitCommandContract.Serve.Flag.packs.argument, packsRoot.path], environment: serverEnv,
                                                     workingDirectory: directory.artifacts))
         let version = (try? await CommandRunner.run(runnerBinary, ["--version"], timeout: .seconds(10)))?.stdout
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"

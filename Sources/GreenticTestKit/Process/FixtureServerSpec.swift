@@ -17,15 +17,16 @@ extension ServiceSpec {
             ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-fixture-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         var environment = environment
-        if environment["GREENTIC_STORES__SESSION__FILE_PATH"] == nil {
-            environment["GREENTIC_STORES__SESSION__FILE_PATH"] = data.appendingPathComponent("sessions.json").path
+        let sessionFile = KitCommandContract.ConfigKey.sessionFilePath.environmentName
+        if environment[sessionFile] == nil {
+            environment[sessionFile] = data.appendingPathComponent("sessions.json").path
         }
         return ServiceSpec(
             name: name, executable: GreenticBinaries.integrationCLI(),
-            arguments: ["serve", "--listen", "127.0.0.1:0"] + arguments,
+            arguments: [KitCommandContract.Serve.command, KitCommandContract.Serve.Flag.listen.argument, "127.0.0.1:0"] + arguments,
             environment: environment, workingDirectory: workingDirectory ?? data,
             readiness: .all([
-                .logLine(#"listening on http://127\.0\.0\.1:(?<port>\d+)"#),
+                .logLine(KitCommandContract.Serve.readyPattern()),
                 .http(url: "http://127.0.0.1:${port}/healthz", status: 200),
             ]),
             readinessTimeout: .seconds(30), stopSignal: SIGTERM, stopGrace: .seconds(5))
