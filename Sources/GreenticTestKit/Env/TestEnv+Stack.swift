@@ -99,11 +99,13 @@ extension TestEnv {
                 (.sessions, endpoints.redisURL ?? "file:\(sessionFile)"),
                 (.state, endpoints.databaseURL ?? endpoints.redisURL ?? "memory"),
             ] + (bindings.map { [(.bindings, $0.path)] } ?? [])
-            runner = try await start(ServiceSpec(
+            var spec = ServiceSpec(
                 name: Sim.command, executable: cli,
                 arguments: [Sim.command] + flags.flatMap { [$0.0.argument, $0.1] },
                 readiness: .all([.logLine(Sim.readyPattern()),
-                                 .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
+                                 .http(url: "http://127.0.0.1:${port}/healthz", status: 200)]))
+            spec.isKitExecutable = true
+            runner = try await start(spec)
         }
         let runnerURL = "http://127.0.0.1:\(runner.capture("port") ?? "0")"
         typealias Key = KitCommandContract.ConfigKey

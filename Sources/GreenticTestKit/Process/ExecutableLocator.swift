@@ -29,7 +29,7 @@ public enum ExecutableLocator {
         }
     }
 
-    static func isExecutable(_ path: String) -> Bool {
+    package static func isExecutable(_ path: String) -> Bool {
         var isDir: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && !isDir.boolValue
             && access(path, X_OK) == 0

@@ -21,8 +21,8 @@ extension ServiceSpec {
         if environment[sessionFile] == nil {
             environment[sessionFile] = data.appendingPathComponent("sessions.json").path
         }
-        return ServiceSpec(
-            name: name, executable: GreenticBinaries.integrationCLI(),
+        var spec = ServiceSpec(
+            name: name, executable: GreenticBinaries.integrationCLI(environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }),
             arguments: [KitCommandContract.Serve.command, KitCommandContract.Serve.Flag.listen.argument, "127.0.0.1:0"] + arguments,
             environment: environment, workingDirectory: workingDirectory ?? data,
             readiness: .all([
@@ -30,18 +30,7 @@ extension ServiceSpec {
                 .http(url: "http://127.0.0.1:${port}/healthz", status: 200),
             ]),
             readinessTimeout: .seconds(30), stopSignal: SIGTERM, stopGrace: .seconds(5))
-    }
-}
-
-/// Where this project's own executables are found.
-public enum GreenticBinaries {
-    public static func integrationCLI(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let bin = environment["GREENTIC_INTEGRATION_BIN"], !bin.isEmpty { return bin }
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("greentic-integration").path
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        let local = FileManager.default.currentDirectoryPath + "/.build/debug/greentic-integration"
-        if FileManager.default.isExecutableFile(atPath: local) { return local }
-        return "greentic-integration"
+        spec.isKitExecutable = true
+        return spec
     }
 }

@@ -8,7 +8,9 @@ public enum ServiceLauncher {
     public static func launch(_ spec: ServiceSpec, name: String, environment: [String: String], logURL: URL,
                               reaper: Reaper?, cleanupPaths: [String] = [],
                               timeline: Timeline? = nil) async throws -> ServiceProcess {
-        let path = try ExecutableLocator.locate(spec.executable, extraPaths: spec.searchPaths, environment: environment)
+        let path = spec.isKitExecutable
+            ? try await GreenticBinaries.resolve(spec.executable, environment: environment)
+            : try ExecutableLocator.locate(spec.executable, extraPaths: spec.searchPaths, environment: environment)
         let logOffset = LogFollower.size(of: logURL)
         let launched: ProcessLauncher.Launched
         let output: ServiceOutput

@@ -22,6 +22,9 @@ public struct ServiceSpec: Sendable {
     public var searchPaths: [String]
     /// Run as another user (used to run Postgres unprivileged when the harness is root).
     public var runAs: SystemUser?
+    /// The executable is the kit's own `greentic-integration`: when it is not found it is built
+    /// once (see `GreenticBinaries`) instead of failing.
+    package var isKitExecutable = false
 
     public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
                 inheritEnvironment: Bool = true, workingDirectory: URL? = nil, readiness: Readiness = .none,

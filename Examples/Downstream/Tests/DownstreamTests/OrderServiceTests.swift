@@ -44,4 +44,16 @@ struct OrderServiceTests {
             HTTP("POST", "/sessions", json: ["tenant": "bad tenant", "user": "alice"], status: 400)
         }, serverURL: server.baseURL)
     }
+
+    /// The fixture server as a process: this package never builds the kit's executable itself,
+    /// so the first start finds it or builds it once (`GreenticBinaries`).
+    @Test(.testEnv())
+    func theFixtureServerRunsAsAProcessWithoutBuildingItFirst() async throws {
+        let env = try TestEnv.required()
+        let server = try await env.start(.fixtureServer())
+        let port = try #require(server.capture("port"))
+        try await env.run(Scenario("health of the process") {
+            HTTP("GET", "/healthz", capture: "health")
+        }, serverURL: "http://127.0.0.1:\(port)")
+    }
 }
