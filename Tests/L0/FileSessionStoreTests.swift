@@ -1,5 +1,4 @@
 import Foundation
-import GreenticFixtureServer
 import GreenticSessions
 import GreenticTestKit
 import TestSupport
@@ -96,55 +95,5 @@ struct FileSessionStoreTests {
         let reopened = try await FileSessionStore(path: path).list(SessionFilter())
         #expect(reopened.count == 50)
         #expect(Set(reopened.compactMap(\.user)) == ["u2"])
-    }
-}
-
-@Suite("Pack index, plans and config (in-process)")
-struct PackIndexAndConfigTests {
-    @Test(.enabled(if: Paths.conformance != nil, "conformance corpus not beside the project (set GREENTIC_CONFORMANCE_DIR)"))
-    func planMatchesTheOriginalForItsDemoMenuPack() throws {
-        let conformance = try #require(Paths.conformance)
-        let index = try PackIndex.build(root: conformance.appendingPathComponent("packs").path)
-        let entry = try #require(index.entries.first { $0.id == "demo-menu" })
-        let plan = try DeploymentPlanner.plan(packDirectory: entry.path, runnerName: entry.id, tenant: "dev", environment: "dev")
-        #expect(JSONWriter.compact(plan) == #"{"pack_id":"demo-menu","pack_version":"0.1.0","tenant":"dev","environment":"dev","runners":[{"name":"demo-menu-runner","replicas":1,"capabilities":null}],"messaging":{"logical_cluster":"default","subjects":[{"name":"welcome_menu","purpose":"menu","durable":true,"extra":null}],"extra":null},"channels":[{"name":"welcome_menu","flow_id":"welcome_menu","kind":"menu","config":null}],"secrets":[],"oauth":[],"telemetry":{"required":true,"extra":null},"extra":{"pack_kind":"application","pack_name":"Demo Menu Pack"}}"#)
-        #expect(index.entries.map(\.id) == index.entries.map(\.id).sorted())
-    }
-
-    @Test func badVersionsAndMissingRootsAreHandled() throws {
-        let dir = try Paths.temporary("index")
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try PackWriter.write(root: dir, id: "p", version: "1.0")
-        let index = try PackIndex.build(root: dir.path)
-        #expect(throws: PlanError.self) { try DeploymentPlanner.plan(packDirectory: index.entries[0].path, tenant: "t", environment: "e") }
-        #expect(try PackIndex.build(root: dir.appendingPathComponent("absent").path).rootMissing)
-    }
-
-    @Test(arguments: ["127.0.0.1:8080", "0.0.0.0:0", "[::1]:9000", "::1:80"])
-    func listenAddressesParse(_ text: String) throws {
-        _ = try ListenAddress(parsing: text)
-    }
-
-    @Test(arguments: ["localhost:8080", "127.0.0.1", "127.0.0.1:99999", "1.2.3:80", ":80"])
-    func listenAddressesRejected(_ text: String) {
-        #expect(throws: ConfigError.self) { try ListenAddress(parsing: text) }
-    }
-
-    @Test func configValidatesBackendsAndDefaults() throws {
-        let wd = "/srv/work"
-        let defaults = try ServerConfig.load(environment: [:], workingDirectory: wd)
-        #expect(defaults.listenAddress == "127.0.0.1:8080")
-        #expect(defaults.packsRoot == "/srv/work/Packs")
-        #expect(defaults.sessionFile == "/srv/work/.data/sessions.json")
-        #expect(defaults.sessionBackend == .file)
-        #expect(defaults.runnerURL == nil && defaults.defaults == TenantDefaults())
-        let env = try ServerConfig.load(environment: ["GREENTIC_RUNNER_URL": "http://r:1", "GREENTIC_STORES__SESSION__BACKEND": "MEMORY",
-                                                      "GREENTIC_PACKS__ROOT": "/abs/packs"], workingDirectory: wd)
-        #expect(env.runnerURL == "http://r:1" && env.sessionBackend == .memory && env.packsRoot == "/abs/packs")
-        #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_STORES__SESSION__BACKEND": "redis"], workingDirectory: wd) }
-        #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_STORES__SESSION__BACKEND": "mongo"], workingDirectory: wd) }
-        #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_DEFAULTS__TENANT": "a b"], workingDirectory: wd) }
-        #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_SERVER__LISTEN_ADDR": "localhost:1"], workingDirectory: wd) }
-        #expect(throws: ConfigError.self) { try ServerConfig.load(configFile: "/nonexistent.toml", environment: [:], workingDirectory: wd) }
     }
 }

@@ -61,3 +61,34 @@ struct ServerConfigTests {
         }
     }
 }
+
+@Suite("Fixture server config values")
+struct ConfigValueTests {
+    @Test(arguments: ["127.0.0.1:8080", "0.0.0.0:0", "[::1]:9000", "::1:80"])
+    func listenAddressesParse(_ text: String) throws {
+        _ = try ListenAddress(parsing: text)
+    }
+
+    @Test(arguments: ["localhost:8080", "127.0.0.1", "127.0.0.1:99999", "1.2.3:80", ":80"])
+    func listenAddressesRejected(_ text: String) {
+        #expect(throws: ConfigError.self) { try ListenAddress(parsing: text) }
+    }
+
+    @Test func configValidatesBackendsAndDefaults() throws {
+        let wd = "/srv/work"
+        let defaults = try ServerConfig.load(environment: [:], workingDirectory: wd)
+        #expect(defaults.listenAddress == "127.0.0.1:8080")
+        #expect(defaults.packsRoot == "/srv/work/Packs")
+        #expect(defaults.sessionFile == "/srv/work/.data/sessions.json")
+        #expect(defaults.sessionBackend == .file)
+        #expect(defaults.runnerURL == nil && defaults.defaults == TenantDefaults())
+        let env = try ServerConfig.load(environment: ["GREENTIC_RUNNER_URL": "http://r:1", "GREENTIC_STORES__SESSION__BACKEND": "MEMORY",
+                                                      "GREENTIC_PACKS__ROOT": "/abs/packs"], workingDirectory: wd)
+        #expect(env.runnerURL == "http://r:1" && env.sessionBackend == .memory && env.packsRoot == "/abs/packs")
+        #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_STORES__SESSION__BACKEND": "redis"], workingDirectory: wd) }
+        #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_STORES__SESSION__BACKEND": "mongo"], workingDirectory: wd) }
+        #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_DEFAULTS__TENANT": "a b"], workingDirectory: wd) }
+        #expect(throws: ConfigError.self) { try ServerConfig.load(environment: ["GREENTIC_SERVER__LISTEN_ADDR": "localhost:1"], workingDirectory: wd) }
+        #expect(throws: ConfigError.self) { try ServerConfig.load(configFile: "/nonexistent.toml", environment: [:], workingDirectory: wd) }
+    }
+}

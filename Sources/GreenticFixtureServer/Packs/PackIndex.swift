@@ -1,9 +1,8 @@
 import Foundation
 import GreenticTestKit
 
-/// The packs under a root folder: each immediate sub-folder holding a `pack.json`, sorted by id.
-/// A manifest that cannot be read or parsed is an error naming the file; duplicate ids are an
-/// error naming both folders.
+/// The fixture server's view of the packs under a root (`PackCatalog`), sorted by id, with the
+/// override resolution of `GET /packs`.
 public struct PackIndex: Sendable, Equatable {
     public let root: String
     public let entries: [PackEntry]
@@ -16,42 +15,12 @@ public struct PackIndex: Sendable, Equatable {
         self.rootMissing = rootMissing
     }
 
-    /// Scans `root`.
-    public static func build(root: String) throws -> PackIndex {
-        let fm = FileManager.default
-        var isDir: ObjCBool = false
-        guard fm.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue else {
-            return PackIndex(root: root, entries: [], rootMissing: true)
-        }
-        let canonicalRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
-        let children: [String]
-        do { children = try fm.contentsOfDirectory(atPath: canonicalRoot) } catch {
-            throw PackIndexError.unreadableRoot(path: canonicalRoot, reason: "\(error)")
-        }
-        var entries: [PackEntry] = []
-        for child in children.sorted() {
-            let dir = canonicalRoot + "/" + child
-            var attributes = stat()
-            guard lstat(dir, &attributes) == 0, (attributes.st_mode & S_IFMT) == S_IFDIR else { continue }
-            let manifestPath = dir + "/pack.json"
-            guard fm.fileExists(atPath: manifestPath) else { continue }
-            guard let data = fm.contents(atPath: manifestPath) else { throw PackIndexError.unreadableManifest(path: manifestPath) }
-            let manifest: JSONValue
-            do { manifest = try JSONValue.parse(data) } catch {
-                throw PackIndexError.invalidManifest(path: manifestPath, reason: "invalid JSON")
-            }
-            guard case .object = manifest else { throw PackIndexError.invalidManifest(path: manifestPath, reason: "not a JSON object") }
-            guard let id = manifest["id"]?.stringValue, !id.isEmpty else {
-                throw PackIndexError.invalidManifest(path: manifestPath, reason: "missing string \"id\"")
-            }
-            entries.append(PackEntry(id: id, name: manifest["name"]?.stringValue, kind: manifest["kind"]?.stringValue,
-                                     path: dir, manifest: manifest))
-        }
-        entries.sort { ($0.id, $0.path) < ($1.id, $1.path) }
-        for (a, b) in zip(entries, entries.dropFirst()) where a.id == b.id {
-            throw PackIndexError.duplicateID(id: a.id, paths: [a.path, b.path])
-        }
-        return PackIndex(root: canonicalRoot, entries: entries)
+    /// Reads `root` through `PackCatalog` (its errors are this index's).
+    public static func build(root: String) throws(PackCatalogError) -> PackIndex {
+        let catalog = try PackCatalog.load(root: URL(fileURLWithPath: root))
+        if catalog.rootMissing { return PackIndex(root: root, entries: [], rootMissing: true) }
+        let entries = catalog.packs.map { PackEntry(id: $0.id, name: $0.name, kind: $0.kind, path: $0.directory.path, manifest: $0.manifest) }
+        return PackIndex(root: catalog.root.path, entries: entries.sorted { ($0.id, $0.path) < ($1.id, $1.path) })
     }
 
     /// Override resolution: keys `tenant:team:user`, `tenant:team`, `tenant` (most specific
@@ -79,22 +48,5 @@ public struct PackIndex: Sendable, Equatable {
         }
         if packs.isEmpty { return PackResolution(packs: entries, resolvedKeys: [], missingKeys: desired) }
         return PackResolution(packs: packs, resolvedKeys: resolved, missingKeys: missing)
-    }
-}
-
-/// Why the pack index could not be built.
-public enum PackIndexError: Error, CustomStringConvertible, Equatable {
-    case unreadableRoot(path: String, reason: String)
-    case unreadableManifest(path: String)
-    case invalidManifest(path: String, reason: String)
-    case duplicateID(id: String, paths: [String])
-
-    public var description: String {
-        switch self {
-        case .unreadableRoot(let path, let reason): "cannot read packs root \(path): \(reason)"
-        case .unreadableManifest(let path): "failed to read \(path)"
-        case .invalidManifest(let path, let reason): "invalid pack manifest \(path): \(reason)"
-        case .duplicateID(let id, let paths): "duplicate pack id '\(id)' in \(paths.joined(separator: " and "))"
-        }
     }
 }

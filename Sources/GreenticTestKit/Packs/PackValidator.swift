@@ -22,10 +22,11 @@ public struct PackValidator: Sendable {
 
     public func validate() -> Report {
         var report = Report()
-        let fm = FileManager.default
-        let children = ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
-        let manifests = children.map { root.appendingPathComponent($0).appendingPathComponent("pack.json") }
-            .filter { fm.fileExists(atPath: $0.path) }
+        let manifests: [URL]
+        do { manifests = try PackCatalog.manifestURLs(root: root) } catch {
+            report.errors.append("\(error)")
+            return report
+        }
         guard !manifests.isEmpty else {
             report.errors.append("\(root.path): no pack manifests found (expected <pack>/pack.json)")
             return report
@@ -140,10 +141,11 @@ public struct PackValidator: Sendable {
     /// validate <manifest>`, `greentic-pack sim <manifest>`): a failure is an error, not a
     /// warning. Returns the errors and the tools that ran.
     public func externalChecks(environment: [String: String] = ProcessInfo.processInfo.environment) async -> (errors: [String], ran: [String]) {
-        let manifests = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
-            .map { root.appendingPathComponent($0).appendingPathComponent("pack.json").path }
-            .filter { FileManager.default.fileExists(atPath: $0) }
         var errors: [String] = []
+        let manifests: [String]
+        do { manifests = try PackCatalog.manifestURLs(root: root).map(\.path) } catch {
+            return (["\(error)"], [])
+        }
         var ran: [String] = []
         for (tool, args) in [("greentic-dev", ["pack", "validate"]), ("greentic-pack", ["sim"])] {
             guard let path = try? ExecutableLocator.locate(tool, environment: environment) else { continue }

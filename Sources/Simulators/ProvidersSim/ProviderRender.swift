@@ -43,18 +43,18 @@ public enum ProviderRender {
         }
     }
 
-    /// Renders every scenario of every pack under `packsRoot` for every provider.
+    /// Renders every scenario of every pack under `packsRoot` for every provider (packs read by
+    /// `PackCatalog`; a broken manifest or scenario entry is an error, an empty root too).
     public static func render(packsRoot: URL, providers: [ProviderProfile]) throws -> JSONValue {
         var out: [JSONValue] = []
-        let children = ((try? FileManager.default.contentsOfDirectory(atPath: packsRoot.path)) ?? []).sorted()
-        for child in children {
-            let manifestURL = packsRoot.appendingPathComponent(child).appendingPathComponent("pack.json")
-            guard let manifestData = FileManager.default.contents(atPath: manifestURL.path) else { continue }
-            let manifest = try JSONValue.parse(manifestData)
-            guard let packID = manifest["id"]?.stringValue else { continue }
-            for scenario in manifest["scenarios"]?.arrayValue ?? [] {
-                guard let sid = scenario["id"]?.stringValue, let entry = scenario["entry"]?.stringValue else { continue }
-                let stepsURL = manifestURL.deletingLastPathComponent().appendingPathComponent(entry)
+        let catalog = try PackCatalog.load(root: packsRoot)
+        guard !catalog.packs.isEmpty else { throw RenderError.noPacks(packsRoot.path) }
+        for pack in catalog.packs {
+            for (index, scenario) in (pack.manifest["scenarios"]?.arrayValue ?? []).enumerated() {
+                guard let sid = scenario["id"]?.stringValue, let entry = scenario["entry"]?.stringValue else {
+                    throw RenderError.invalid("manifest \(pack.manifestURL.path): scenario #\(index + 1) needs string id and entry")
+                }
+                let stepsURL = pack.directory.appendingPathComponent(entry)
                 guard let data = FileManager.default.contents(atPath: stepsURL.path) else { throw RenderError.unreadable(stepsURL.path) }
                 let steps = try JSONValue.parse(data)["steps"]?.arrayValue ?? []
                 for provider in providers {
@@ -62,7 +62,7 @@ public enum ProviderRender {
                     let messages = steps.enumerated().filter { $0.element["actor"]?.stringValue == "bot" }.map {
                         renderStep($0.element, index: $0.offset, provider: provider, notes: &notes)
                     }
-                    out.append(["provider": .string(provider.name), "pack_id": .string(packID), "scenario_id": .string(sid),
+                    out.append(["provider": .string(provider.name), "pack_id": .string(pack.id), "scenario_id": .string(sid),
                                 "messages": .array(messages), "downgrades": .array(notes)])
                 }
             }

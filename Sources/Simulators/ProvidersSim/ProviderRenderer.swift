@@ -4,11 +4,9 @@ import GreenticTestKit
 /// providers-sim's renderer: RenderReports for every scenario of every pack under a root,
 /// sorted by (pack id, scenario id), exactly as the original computed them.
 public enum ProviderRenderer {
-    /// Reports of all packs under `root` (children with a `pack.json`, sorted by path).
+    /// Reports of all packs under `root` (the manifests `PackCatalog` finds, in folder order).
     public static func reports(packsRoot root: URL) throws -> [RenderReport] {
-        let children = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
-        let manifests = children.map { root.appendingPathComponent($0).appendingPathComponent("pack.json") }
-            .filter { FileManager.default.fileExists(atPath: $0.path) }
+        let manifests = try PackCatalog.manifestURLs(root: root)
         guard !manifests.isEmpty else { throw RenderError.noPacks(root.path) }
         let all = try manifests.flatMap(reports(manifest:))
         return all.enumerated().sorted { a, b in

@@ -61,13 +61,13 @@ public final class RunnerSimulator: Sendable {
     public let effectLog: EffectLog
     public let attemptLog: AttemptLog
     /// The flows in use and the pack declaring each flow id.
-    private let loadedFlows: Mutex<(flows: [FlowDocument], packs: [String: String])>
+    private let loadedFlows: Mutex<LoadedFlows>
     let nats: NATSClient
     let logger: Logger
     private let state: Mutex<(failures: [String: Int], latency: Duration?, stats: Stats, tasks: [Task<Void, Never>])>
     private let seen = Mutex<(ids: Set<String>, order: [String])>(([], []))
 
-    private init(options: Options, flows: (flows: [FlowDocument], packs: [String: String]), nats: NATSClient, logger: Logger) {
+    private init(options: Options, flows: LoadedFlows, nats: NATSClient, logger: Logger) {
         self.options = options
         self.loadedFlows = Mutex(flows)
         self.nats = nats
@@ -101,7 +101,7 @@ public final class RunnerSimulator: Sendable {
         if let dir = options.secretsDirectory {
             engine.secrets = { tenant, key in Self.secret(in: dir, tenant: tenant, key: key) }
         }
-        guard let iac = options.iacDirectory, let pack = Self.packDirectory(declaring: flow.id, packsRoot: options.packsRoot) else {
+        guard let iac = options.iacDirectory, let pack = loadedFlows.withLock({ $0.packs[flow.id]?.directory }) else {
             return engine
         }
         engine.planWriter = { tenant, environment in
@@ -118,59 +118,32 @@ public final class RunnerSimulator: Sendable {
         return (try? JSONValue.parse(data))?[key]?.stringValue
     }
 
-    /// The pack folder whose manifest lists a flow with this id.
-    static func packDirectory(declaring flowID: String, packsRoot: URL) -> URL? {
-        let children = ((try? FileManager.default.contentsOfDirectory(atPath: packsRoot.path)) ?? []).sorted()
-        for child in children {
-            let dir = packsRoot.appendingPathComponent(child)
-            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("pack.json").path),
-                  let manifest = try? JSONValue.parse(data) else { continue }
-            if manifest["flows"]?.arrayValue?.contains(where: { $0["id"]?.stringValue == flowID }) == true { return dir }
-        }
-        return nil
-    }
-
     /// Every `.ygtc` flow declared by the packs' manifests (`flows[].file`), in pack order.
     public static func loadFlows(packsRoot: URL) throws -> [FlowDocument] {
         try loadCatalog(packsRoot: packsRoot).flows
     }
 
     /// Refuses flows that name a provider or component the bindings do not have.
-    static func check(_ catalog: (flows: [FlowDocument], packs: [String: String]), _ options: Options) throws {
+    static func check(_ loaded: LoadedFlows, _ options: Options) throws {
         guard let bindings = options.bindings else { return }
-        let problems = bindings.unbound(in: catalog.flows, packComponents: packComponents(packsRoot: options.packsRoot))
+        let problems = bindings.unbound(in: loaded.flows, packComponents: loaded.componentIDs)
         if !problems.isEmpty { throw BindingsError.unbound(path: options.bindingsPath, problems: problems) }
     }
 
-    /// Component ids the packs' manifests declare (`components[].id`).
-    static func packComponents(packsRoot: URL) -> Set<String> {
-        let children = (try? FileManager.default.contentsOfDirectory(atPath: packsRoot.path)) ?? []
-        var ids: Set<String> = []
-        for child in children {
-            guard let data = FileManager.default.contents(atPath: packsRoot.appendingPathComponent(child).appendingPathComponent("pack.json").path),
-                  let manifest = try? JSONValue.parse(data) else { continue }
-            for component in manifest["components"]?.arrayValue ?? [] { if let id = component["id"]?.stringValue { ids.insert(id) } }
-        }
-        return ids
-    }
-
-    /// The flows and, for each flow id, the id of the pack declaring it.
-    static func loadCatalog(packsRoot: URL) throws -> (flows: [FlowDocument], packs: [String: String]) {
-        let children = ((try? FileManager.default.contentsOfDirectory(atPath: packsRoot.path)) ?? []).sorted()
+    /// The packs under the root (read by `PackCatalog`, so a broken manifest is an error naming
+    /// it, not a pack silently left out) and the flows they declare.
+    static func loadCatalog(packsRoot: URL) throws -> LoadedFlows {
+        let catalog = try PackCatalog.load(root: packsRoot)
         var flows: [FlowDocument] = []
-        var packs: [String: String] = [:]
-        for child in children {
-            let dir = packsRoot.appendingPathComponent(child)
-            guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent("pack.json").path),
-                  let manifest = try? JSONValue.parse(data) else { continue }
-            for entry in manifest["flows"]?.arrayValue ?? [] {
-                guard let file = entry["file"]?.stringValue else { continue }
-                let flow = try FlowDocument.load(path: dir.appendingPathComponent(file).standardizedFileURL.path)
+        var packs: [String: PackCatalog.Pack] = [:]
+        for pack in catalog.packs {
+            for file in pack.flowFiles {
+                let flow = try FlowDocument.load(path: file.path)
                 flows.append(flow)
-                packs[flow.id] = manifest["id"]?.stringValue ?? child
+                packs[flow.id] = pack
             }
         }
-        return (flows, packs)
+        return LoadedFlows(flows: flows, packs: packs, componentIDs: Set(catalog.packs.flatMap(\.componentIDs)))
     }
 
     public var stats: Stats { state.withLock { $0.stats } }
@@ -279,7 +252,7 @@ public final class RunnerSimulator: Sendable {
     func persist(_ trace: FlowEngine.Trace, flow: FlowDocument, scope: FlowEngine.Scope, session: String, user: String?, resumed: Bool) async throws {
         var variables = trace.variables
         variables["input"] = nil
-        let pack = loadedFlows.withLock { $0.packs[flow.id] } ?? "unknown"
+        let pack = loadedFlows.withLock { $0.packs[flow.id]?.id } ?? "unknown"
         try await options.stateStore.put(RunnerStateKey(env: scope.env, tenant: scope.tenant, team: scope.team, key: "pack/\(pack)/flow/\(flow.id)/session/\(session)"),
                                          ["variables": .object(variables), "waiting_at": trace.waiting.map { .string($0.node) } ?? .null,
                                           "route": .array(trace.steps.map { .string($0.node) })])
