@@ -33,7 +33,7 @@ struct ScenarioBench: AsyncParsableCommand {
             var dsl = Samples(name: "\(steps)-step scenario (Request steps)", values: [])
             var quiet = Samples(name: "\(steps)-step scenario, wiretap on no subject", values: [])
             var untimed = Samples(name: "\(steps)-step scenario, no timeline, no wiretap", values: [])
-            let scenario = Scenario(name: "bench", steps: (0..<steps).map { i in Request(subject: "bench.echo", json: ["i": .number(Double(i))]).step })
+            let scenario = Scenario(name: "bench", steps: (0..<steps).map { i in RequestReply(subject: "bench.echo", json: ["i": .number(Double(i))]).step })
             for _ in 0..<runs {
                 var start = ContinuousClock.now
                 for i in 0..<steps { _ = try await client.request("bench.echo", json: ["i": .number(Double(i))]) }

@@ -7,6 +7,8 @@ let package = Package(
     name: "Downstream",
     dependencies: [
         .package(name: "GreenticTestKit", path: "../.."),
+        // Only so that a test can import Hummingbird beside the kit (EveryStepKindTests).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .testTarget(
@@ -17,6 +19,7 @@ let package = Package(
                 .product(name: "GreenticTestKitXCTest", package: "GreenticTestKit"),
                 .product(name: "ScenarioDSL", package: "GreenticTestKit"),
                 .product(name: "GreenticFixtureServer", package: "GreenticTestKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
     ]

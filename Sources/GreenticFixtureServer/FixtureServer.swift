@@ -10,7 +10,7 @@ import Synchronization
 /// The pack & session fixture server: builds the Hummingbird application over a
 /// `FixtureServerState`, runs it in-process (tests) or until a signal (CLI), and reports the
 /// address it actually bound.
-public enum FixtureServer {
+package enum FixtureServer {
     /// The router with every route and the JSON error middleware.
     public static func router(state: FixtureServerState) -> Router<FixtureRequestContext> {
         let router = Router(context: FixtureRequestContext.self)
@@ -91,7 +91,7 @@ public enum FixtureServer {
 public final class RunningFixtureServer: Sendable {
     public let host: String
     public let port: Int
-    public let state: FixtureServerState
+    package let state: FixtureServerState
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 

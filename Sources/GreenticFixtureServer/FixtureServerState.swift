@@ -6,7 +6,7 @@ import Synchronization
 
 /// Everything the fixture server's routes share: config, session store, pack index, runner
 /// bridge and the runner event log.
-public final class FixtureServerState: Sendable {
+package final class FixtureServerState: Sendable {
     public let config: ServerConfig
     public let store: any SessionStore
     public let runner: any RunnerBridge

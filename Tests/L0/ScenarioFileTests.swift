@@ -12,7 +12,7 @@ struct ScenarioFileTests {
             Expect(subject: "${prefix}.out", count: 1, within: .milliseconds(2000)) { $0.partial(["text": "HELLO"]) }
             ExpectNone(subject: "${prefix}.err", within: .milliseconds(300))
             Publish(subject: "${prefix}.in", json: ["text": "hello"])
-            Request(subject: "${prefix}.echo", json: ["n": 1], within: .milliseconds(1000), capture: "reply")
+            RequestReply(subject: "${prefix}.echo", json: ["n": 1], within: .milliseconds(1000), capture: "reply")
             Assert("${reply.n}", equals: 1)
         }
         #expect(parsed == built)

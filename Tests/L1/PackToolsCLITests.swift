@@ -152,3 +152,41 @@ struct ProviderRenderCLITests {
         #expect(out.stderr.contains("ran \(tool.path) on every pack"))
     }
 }
+
+/// The sample files of the documents (`<!-- file: … -->` blocks: a pack in
+/// `docs/adding-a-pack.md`, a scenario file in `docs/scenarios.md`) are accepted by the CLI
+/// commands the documents tell a reader to run.
+@Suite("Documentation sample files through the CLI", .tags(.cli))
+struct DocSampleFilesCLITests {
+    @Test func theDocumentsSampleFilesAreAccepted() async throws {
+        let files = try DocSamples.files(root: Paths.packageRoot)
+        let dir = try Paths.temporary("doc-files")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for file in files {
+            let url = dir.appendingPathComponent(file.file!)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data((file.code + "\n").utf8).write(to: url)
+        }
+        let packs = files.compactMap(\.file).filter { $0.hasSuffix("/pack.json") }
+        let scenarios = files.compactMap(\.file).filter { !$0.contains("/") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".json")) }
+        #expect(!packs.isEmpty && !scenarios.isEmpty, "no sample pack or scenario file found in the documents")
+
+        let packsRoot = dir.appendingPathComponent("packs")
+        for pack in packs {
+            let folder = String(pack.dropLast("/pack.json".count))
+            try FileManager.default.createDirectory(at: packsRoot, withIntermediateDirectories: true)
+            try FileManager.default.moveItem(at: dir.appendingPathComponent(folder), to: packsRoot.appendingPathComponent(folder))
+        }
+        let validate = try await CommandRunner.run(Paths.cli.path, ["packs", "validate", "--packs", packsRoot.path], timeout: .seconds(60))
+        #expect(validate.status == 0, "packs validate: \(validate.stdout)\(validate.stderr)")
+        let check = try await CommandRunner.run(Paths.cli.path, ["scenario", "check"] + scenarios.map { dir.appendingPathComponent($0).path },
+                                                timeout: .seconds(60))
+        #expect(check.status == 0 && check.stdout.hasPrefix("ok "), "scenario check: \(check.stdout)\(check.stderr)")
+
+        // And the check is not a formality: a broken copy is refused, naming the file.
+        let broken = dir.appendingPathComponent("broken.yaml")
+        try Data("version: 1\nname: x\nsteps:\n  - publsh: {subject: a}\n".utf8).write(to: broken)
+        let refused = try await CommandRunner.run(Paths.cli.path, ["scenario", "check", broken.path], timeout: .seconds(60))
+        #expect(refused.status == 1 && refused.stderr.hasPrefix("\(broken.path): "), "\(refused.stderr)")
+    }
+}

@@ -115,6 +115,42 @@ struct ServiceSupervisorTests {
         })
     }
 
+    /// A check of the user's own: ready when the file the service creates exists; its
+    /// description and last error are in the timeout, with URL secrets redacted.
+    struct FileAppears: ReadinessCheck {
+        let path: String
+        var description: String { "the file \(URL(fileURLWithPath: path).lastPathComponent)" }
+        func attempt(captures: [String: String]) async throws {
+            guard FileManager.default.fileExists(atPath: path) else { throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
+        }
+    }
+
+    @Test(.testEnv())
+    func aUsersOwnReadinessCheckIsWaitedForAndNamedInTheTimeout() async throws {
+        let env = try TestEnv.required()
+        let file = env.directory.artifacts.appendingPathComponent("ready.flag").path
+        let ready = ServiceSpec(name: "writer", executable: "/bin/sh", arguments: ["-c", "echo started; sleep 0.2; touch '\(file)'; sleep 30"],
+                                readiness: .all([.logLine("started"), .custom(FileAppears(path: file))]))
+        let service = try await env.start(ready)
+        #expect(FileManager.default.fileExists(atPath: file), "ready before the service wrote its file")
+        await env.stop(service)
+
+        let never = ServiceSpec(name: "idle", executable: "/bin/sh", arguments: ["-c", "sleep 30"],
+                                readiness: .any([.custom(FileAppears(path: "/nonexistent/never.flag")),
+                                                 .http(url: "http://u:hunter2@127.0.0.1:9/x?token=s3cret&q=1", status: 200)]),
+                                readinessTimeout: .milliseconds(300))
+        do {
+            try await env.start(never)
+            Issue.record("start did not time out")
+        } catch let error as ServiceError {
+            let text = "\(error)"
+            #expect(text.contains("waiting for any of [the file never.flag; HTTP 200 from GET http://u:***@127.0.0.1:9/x?token=***&q=1]"), "\(text)")
+            #expect(!text.contains("hunter2") && !text.contains("s3cret"), "\(text)")
+        }
+        let timeline = try String(contentsOf: env.directory.timelineFile, encoding: .utf8)
+        #expect(timeline.contains("the file ready.flag]") && !timeline.contains("hunter2"), "\(timeline.suffix(2000))")
+    }
+
     @Test(.testEnv())
     func missingExecutableAndDuplicateNamesAreClearErrors() async throws {
         let env = try TestEnv.required()

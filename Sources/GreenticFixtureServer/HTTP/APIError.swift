@@ -4,7 +4,7 @@ import Hummingbird
 import NIOCore
 
 /// An HTTP error with a JSON body: `{"error":{"code":"<snake_case>","message":"<sentence>"}}`.
-public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
+package struct APIError: Error, HTTPResponseError, CustomStringConvertible {
     public var status: HTTPResponse.Status
     public var code: String
     public var message: String
@@ -28,7 +28,7 @@ public struct APIError: Error, HTTPResponseError, CustomStringConvertible {
 }
 
 /// Builds JSON responses.
-public enum JSONResponse {
+package enum JSONResponse {
     public static func make(_ json: OrderedJSON, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

@@ -3,7 +3,7 @@ import NIOCore
 
 /// The request context of the fixture server's routes: Hummingbird's core storage plus the
 /// peer's address, which decides whether an unauthenticated purge of every session is allowed.
-public struct FixtureRequestContext: RequestContext, RemoteAddressRequestContext {
+package struct FixtureRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
 

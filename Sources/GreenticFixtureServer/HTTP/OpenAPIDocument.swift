@@ -7,7 +7,7 @@ import GreenticTestKit
 /// fields are required (`tenant` only without `[defaults].tenant`), which accept null, the
 /// identifier, key, flow and watermark grammars, and every status a route can answer. With
 /// `server.auth_token` set, the routes it guards carry the `serverToken` bearer scheme.
-public enum OpenAPIDocument {
+package enum OpenAPIDocument {
     /// What in the configuration changes the document.
     public struct Options: Sendable, Equatable {
         /// `[defaults].tenant` is set, so a request may leave `tenant` out.

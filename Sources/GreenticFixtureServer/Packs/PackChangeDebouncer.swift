@@ -4,7 +4,7 @@
 /// stayed the same for `debounce` after its last change, and only when the content then differs
 /// from what was last applied: a touch, or an edit undone within the window, reloads nothing,
 /// and the last change of a burst is always the one applied.
-public struct PackChangeDebouncer: Sendable {
+package struct PackChangeDebouncer: Sendable {
     /// Where the watcher stands.
     public enum State: Sendable, Equatable {
         /// The tree is as last applied (or as last seen, if that failed to apply).

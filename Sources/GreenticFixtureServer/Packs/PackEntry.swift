@@ -2,7 +2,7 @@ import Foundation
 import GreenticTestKit
 
 /// One pack found under the packs root: its `pack.json` id, name and kind, and its folder.
-public struct PackEntry: Sendable, Equatable {
+package struct PackEntry: Sendable, Equatable {
     public var id: String
     public var name: String?
     public var kind: String?
@@ -29,7 +29,7 @@ public struct PackEntry: Sendable, Equatable {
 }
 
 /// The result of resolving packs for a tenant/team/user.
-public struct PackResolution: Sendable, Equatable {
+package struct PackResolution: Sendable, Equatable {
     public var packs: [PackEntry]
     public var resolvedKeys: [String]
     public var missingKeys: [String]

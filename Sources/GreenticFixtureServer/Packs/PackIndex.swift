@@ -3,7 +3,7 @@ import GreenticTestKit
 
 /// The fixture server's view of the packs under a root (`PackCatalog`), sorted by id, with the
 /// override resolution of `GET /packs`.
-public struct PackIndex: Sendable, Equatable {
+package struct PackIndex: Sendable, Equatable {
     public let root: String
     public let entries: [PackEntry]
     /// Set when the root folder does not exist (the index is then empty).

@@ -10,7 +10,7 @@ import Logging
 /// edge, once the tree has been quiet for the debounce interval, so the last change of a burst
 /// is never lost. A broken edit keeps the previous index and is reported (log and `/healthz`,
 /// which also counts the watcher's polls and the reloads).
-public struct PackWatcher: Sendable {
+package struct PackWatcher: Sendable {
     public let state: FixtureServerState
     public let logger: Logger
     public let pollInterval: Duration

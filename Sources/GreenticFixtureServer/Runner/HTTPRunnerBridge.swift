@@ -6,7 +6,7 @@ import NIOCore
 /// Forwards activities and reloads to a runner over HTTP (`POST <base>/runner/activity`,
 /// `POST <base>/runner/reload`) with a bounded timeout. The runner's JSON answer is the
 /// activity's result; a status of 400 or more, a transport error or a timeout is an error.
-public struct HTTPRunnerBridge: RunnerBridge {
+package struct HTTPRunnerBridge: RunnerBridge {
     public let baseURL: String
     public let timeout: Duration
     public var description: String { baseURL }

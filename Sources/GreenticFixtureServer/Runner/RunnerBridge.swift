@@ -3,7 +3,7 @@ import GreenticTestKit
 
 /// Where flow activities go: a real runner over HTTP (`HTTPRunnerBridge`) or the built-in
 /// `EchoRunner` when none is configured.
-public protocol RunnerBridge: Sendable {
+package protocol RunnerBridge: Sendable {
     /// `echo` or the runner's base URL.
     var description: String { get }
     /// Sends one activity and returns the runner's result.
@@ -13,7 +13,7 @@ public protocol RunnerBridge: Sendable {
 }
 
 /// One activity for a flow.
-public struct RunnerActivity: Sendable, Equatable {
+package struct RunnerActivity: Sendable, Equatable {
     public var flow: String
     public var tenant: String?
     public var team: String?
@@ -44,7 +44,7 @@ public struct RunnerActivity: Sendable, Equatable {
 }
 
 /// The runner answered with an error or not at all.
-public enum RunnerBridgeError: Error, CustomStringConvertible, Equatable {
+package enum RunnerBridgeError: Error, CustomStringConvertible, Equatable {
     case unreachable(url: String, reason: String)
     case failed(url: String, status: Int, body: String)
     case invalidAnswer(String)
@@ -62,7 +62,7 @@ public enum RunnerBridgeError: Error, CustomStringConvertible, Equatable {
 
 /// The built-in runner used when no runner URL is configured: answers every activity with
 /// `{"echo": payload, "flow": flow, "status": "ok"}`, exactly as the original did.
-public struct EchoRunner: RunnerBridge {
+package struct EchoRunner: RunnerBridge {
     public var description: String { "echo" }
 
     public init() {}

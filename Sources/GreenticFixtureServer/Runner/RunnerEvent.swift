@@ -4,7 +4,7 @@ import GreenticTestKit
 import Synchronization
 
 /// A flow activity the server recorded: what was sent to the runner and what it answered.
-public struct RunnerEvent: Sendable, Equatable {
+package struct RunnerEvent: Sendable, Equatable {
     public var timestampMs: UInt64
     public var flow: String
     public var tenant: String?
@@ -41,7 +41,7 @@ public struct RunnerEvent: Sendable, Equatable {
 }
 
 /// The last `capacity` runner events, oldest first.
-public final class RunnerEventLog: Sendable {
+package final class RunnerEventLog: Sendable {
     public let capacity: Int
     private let events = Mutex<[RunnerEvent]>([])
 

@@ -4,7 +4,7 @@ import GreenticTestKit
 
 /// The Direct Line backend of the fixture server: token signing, the conversations, and the
 /// exchange of a user's message with the runner bridge, whose answer becomes bot activities.
-public final class DirectLineBackend: Sendable {
+package final class DirectLineBackend: Sendable {
     public let signer: DirectLineTokenSigner
     public let conversations: DirectLineConversations
     public let config: WebChatConfig

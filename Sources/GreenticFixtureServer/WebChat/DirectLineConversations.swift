@@ -9,7 +9,7 @@ import GreenticTestKit
 /// conversation only if that one has no stream and was idle for `idleBeforeEviction` (a token
 /// lifetime, so a conversation someone can still use is never taken away); otherwise `start`
 /// returns nil and the route answers 429. Memory is bounded by `maxConversations × maxBytes`.
-public actor DirectLineConversations {
+package actor DirectLineConversations {
     /// One conversation.
     struct Conversation {
         var id: String

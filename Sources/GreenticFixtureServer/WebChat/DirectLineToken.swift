@@ -6,7 +6,7 @@ import GreenticTestKit
 /// issued/not-before/expiry (Unix seconds), the time of the first issue that refreshes descend
 /// from (`auth_time`), the tenant context and, once a conversation was started, the
 /// conversation it is bound to (`conv`).
-public struct DirectLineClaims: Sendable, Equatable {
+package struct DirectLineClaims: Sendable, Equatable {
     public var issuer: String
     public var audience: String
     public var user: String
@@ -33,7 +33,7 @@ public struct DirectLineClaims: Sendable, Equatable {
 
 /// Why a token was refused; each maps to 401 (`missing`, `invalid`, `expired`, `lifetimeExceeded`) or 403
 /// (`wrongConversation`, `conversationBound`).
-public enum DirectLineTokenError: Error, Equatable, CustomStringConvertible {
+package enum DirectLineTokenError: Error, Equatable, CustomStringConvertible {
     case missing
     case invalid(String)
     case expired
@@ -67,7 +67,7 @@ public enum DirectLineTokenError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Issues and verifies HS256 JWTs for the Direct Line backend.
-public struct DirectLineTokenSigner: Sendable {
+package struct DirectLineTokenSigner: Sendable {
     let secret: [UInt8]
     var key: SymmetricKey { SymmetricKey(data: secret) }
     public let issuer: String

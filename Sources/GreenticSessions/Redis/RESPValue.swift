@@ -1,5 +1,5 @@
 /// A Redis protocol (RESP2) reply.
-public indirect enum RESPValue: Sendable, Equatable {
+package indirect enum RESPValue: Sendable, Equatable {
     case simple(String)
     case error(String)
     case integer(Int)

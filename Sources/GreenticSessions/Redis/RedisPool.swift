@@ -3,7 +3,7 @@ import GreenticTestKit
 import Synchronization
 
 /// A small pool of Redis connections, opened on demand and reused; broken ones are dropped.
-public final class RedisPool: Sendable {
+package final class RedisPool: Sendable {
     public let url: String
     let host: String
     let port: Int

@@ -11,7 +11,7 @@ import GreenticTestKit
 /// `appendfsync always` matches the file store's fsync-before-acknowledge promise).
 public final class RedisSessionStore: SessionStore {
     public var backendName: String { "redis" }
-    public let pool: RedisPool
+    package let pool: RedisPool
     public let hashKey: String
 
     public init(url: String, prefix: String?) throws {

@@ -2,7 +2,7 @@
 ///
 /// Objects merge key by key, recursively; anything else in a higher layer replaces the lower
 /// value (arrays are replaced, and an explicit `null` replaces too). Absent layers are skipped.
-public struct ConfigLayers: Sendable, Equatable {
+package struct ConfigLayers: Sendable, Equatable {
     public var defaults: JSONValue
     public var user: JSONValue?
     public var project: JSONValue?

@@ -4,7 +4,7 @@ import Yams
 
 /// Reads configuration layers: TOML, JSON or YAML files, and `PREFIX_` environment variables
 /// with `__` separating nesting levels (`GREENTIC_SERVER__LISTEN_ADDR` → `server.listen_addr`).
-public enum ConfigLoader {
+package enum ConfigLoader {
     /// Loads a file by its extension (`.toml`, `.json`, `.yaml`/`.yml`).
     public static func load(file url: URL) throws -> JSONValue {
         guard let data = FileManager.default.contents(atPath: url.path) else {

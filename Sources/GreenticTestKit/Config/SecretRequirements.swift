@@ -1,7 +1,7 @@
 import Foundation
 
 /// Checks that required secrets are present (non-blank after trimming) in a secrets map.
-public struct SecretRequirements: Sendable, Equatable {
+package struct SecretRequirements: Sendable, Equatable {
     public var required: [String]
 
     public init(_ required: [String]) {

@@ -2,7 +2,7 @@ import Yams
 
 /// Converts a composed YAML node into a `JSONValue`, resolving plain scalars as YAML 1.2 core
 /// types (null, booleans, integers, floats) and keeping quoted scalars as strings.
-public enum YAMLConversion {
+package enum YAMLConversion {
     public static func json(from node: Node) throws -> JSONValue {
         switch node {
         case .scalar(let scalar):

@@ -2,7 +2,7 @@ import Foundation
 
 /// The prerequisites of the kit, checked on this machine: each found (with version and path)
 /// or missing (with the command that installs it), and which tiers and infra backends can run.
-public struct Doctor: Sendable {
+package struct Doctor: Sendable {
     /// One prerequisite.
     public struct Check: Sendable, Equatable {
         public var name: String

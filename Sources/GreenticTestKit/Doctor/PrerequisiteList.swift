@@ -2,7 +2,7 @@ import Foundation
 
 /// The project's one list of prerequisites (`Doctor/prerequisites.tsv`, compiled in; the same
 /// file `scripts/install-deps.sh` installs from).
-public struct PrerequisiteList: Sendable, Equatable {
+package struct PrerequisiteList: Sendable, Equatable {
     /// One line of the list.
     public struct Entry: Sendable, Equatable {
         public enum Source: String, Sendable { case deb, pip }

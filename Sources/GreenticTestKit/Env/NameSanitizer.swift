@@ -3,7 +3,7 @@
 /// The original's rule: every character outside `[A-Za-z0-9_-]` becomes `_`, then leading and
 /// trailing `_` are trimmed. Empty results fall back to a caller-supplied name, so a sanitised
 /// name is never empty and never contains `/`, `.` or `..`.
-public enum NameSanitizer {
+package enum NameSanitizer {
     public static func sanitize(_ raw: String, fallback: String = "unnamed") -> String {
         var out = ""
         for scalar in raw.unicodeScalars {

@@ -3,7 +3,7 @@ import Foundation
 /// The one line that reruns a failing test alone with the settings that matter: for the
 /// project's tiers (modules L0, L1, L2) through `scripts/e2e.sh`, elsewhere through
 /// `swift test --filter`; with `E2E_INFRA`, strictness and `E2E_SEED` when set.
-public enum ReproLine {
+package enum ReproLine {
     /// `repro: …` for a test id such as `L2.StackSuitesTests/waiting()/File.swift:12:3`.
     public static func line(testID: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let parts = testID.split(separator: "/").map(String.init).filter { $0.range(of: #"\.swift:\d+:\d+$"#, options: .regularExpression) == nil }

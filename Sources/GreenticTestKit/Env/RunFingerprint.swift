@@ -4,7 +4,7 @@ import Synchronization
 /// What a run ran on, for `env.json`: the git commit and whether the tree was dirty, the Swift
 /// version, the OS, and the version and path of each infrastructure binary and Greentic binary
 /// found. Collected once per process (every command bounded to 10 s); no secrets.
-public enum RunFingerprint {
+package enum RunFingerprint {
     private static let cached = Mutex<Task<JSONValue, Never>?>(nil)
 
     /// The fingerprint of this process's run (collected on first use).

@@ -183,7 +183,8 @@ public final class TestEnv: Sendable {
         var environment = spec.inheritEnvironment ? options.environment : [:]
         environment.merge(spec.environment) { _, new in new }
         environment[ProcessLeakScan.variable] = processMarker
-        timeline.append(kind: "service", source: name, data: ["event": "starting", "executable": .string(spec.executable)])
+        timeline.append(kind: "service", source: name, data: ["event": "starting", "executable": .string(spec.executable),
+                                                               "readiness": .string(spec.readiness.description)])
         let started = ContinuousClock.now
         let timeline = self.timeline
         let process: ServiceProcess

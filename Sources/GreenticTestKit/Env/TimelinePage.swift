@@ -5,7 +5,7 @@ import Foundation
 /// axis, the failing expectation highlighted and summarised at the top, each event's data shown
 /// when it is clicked. Written next to the timeline when a test fails, and by
 /// `greentic-integration timeline render DIR`.
-public enum TimelinePage {
+package enum TimelinePage {
     /// Subjects drawn as lanes of their own; the rest share the lane "nats: other subjects".
     static let maximumSubjectLanes = 40
 

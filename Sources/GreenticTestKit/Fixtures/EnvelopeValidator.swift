@@ -4,7 +4,7 @@ import Foundation
 /// tenant_id mirrored, team/user pairs mirrored, attempt ≥ 0, identifiers `[A-Za-z0-9._-]+`),
 /// `ChannelMessageEnvelope` (id, tenant, channel, session_id; string metadata) and
 /// `EventEnvelope` (id, topic, type, source, tenant, RFC 3339 time, payload).
-public enum EnvelopeValidator {
+package enum EnvelopeValidator {
     public static func tenantContext(_ ctx: JSONValue, at path: String = "tenant") -> [String] {
         guard case .object(let o) = ctx else { return ["\(path): must be an object"] }
         var errors: [String] = []

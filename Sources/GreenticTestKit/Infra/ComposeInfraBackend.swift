@@ -6,7 +6,7 @@ import Foundation
 ///
 /// The compose file is `E2E_COMPOSE_FILE`, else `compose/e2e.yml` under the current directory;
 /// the docker executable is `E2E_DOCKER`, else `docker` on `PATH`.
-public struct ComposeInfraBackend: InfraBackend {
+package struct ComposeInfraBackend: InfraBackend {
     public var name: String { "compose" }
     public let composeFile: URL
     public let docker: String

@@ -4,7 +4,7 @@ import Foundation
 /// `E2E_REDIS_URL`): probes it (for up to `E2E_EXTERNAL_PROBE_TIMEOUT_MS`, default 10 s),
 /// never starts or stops it. Tests keep apart on a shared NATS by
 /// their subject prefix.
-public struct ExternalInfraBackend: InfraBackend {
+package struct ExternalInfraBackend: InfraBackend {
     public var name: String { "external" }
     public let environment: [String: String]
 

@@ -3,7 +3,7 @@ import NIOPosix
 
 /// Asks the kernel for a free loopback port, for servers that cannot bind port 0 themselves
 /// (Postgres, Redis). Callers retry with another port when the bind then fails.
-public enum FreePort {
+package enum FreePort {
     public static func pick(host: String = "127.0.0.1") async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: host, port: 0).get()

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Locates the infrastructure binaries the native backend runs.
-public enum NativeBinaries {
+package enum NativeBinaries {
     /// A binary that was looked for.
     public struct Requirement: Sendable, Equatable {
         public var name: String

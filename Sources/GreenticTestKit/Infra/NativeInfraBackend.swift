@@ -4,7 +4,7 @@ import Foundation
 /// port chosen by the server), a `redis-server` per test (no persistence, or an fsync'd append-only
 /// file with `TestEnvOptions.durableRedis`), and one Postgres
 /// cluster per run with a fresh database per test. All on 127.0.0.1, no fixed ports.
-public struct NativeInfraBackend: InfraBackend {
+package struct NativeInfraBackend: InfraBackend {
     public var name: String { "native" }
 
     /// How often a server that lost a port race is restarted on another port.

@@ -6,7 +6,7 @@ import Synchronization
 /// process; each test gets its own database (`CREATE DATABASE`, about 0.1 s) instead of its
 /// own server. Runs as the `postgres` account when the harness runs as root (Postgres refuses
 /// root). Stopped when the process exits; the reaper removes it if the process dies.
-public actor PostgresCluster {
+package actor PostgresCluster {
     public static let shared = PostgresCluster()
 
     /// A running cluster.
@@ -102,7 +102,7 @@ public actor PostgresCluster {
         let initdb = ServiceSpec(
             name: "initdb", executable: "initdb",
             arguments: ["-D", dataDir.path, "-U", superuser, "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"],
-            inheritEnvironment: false, readinessTimeout: .seconds(60), searchPaths: NativeBinaries.postgresSearchPaths, runAs: runAs)
+            inheritEnvironment: false, readinessTimeout: .seconds(60), searchPaths: NativeBinaries.postgresSearchPaths).running(as: runAs)
         let setup = try await ServiceLauncher.launch(initdb, name: "initdb", environment: environment, logURL: logURL,
                                                      reaper: reaper, cleanupPaths: [dataDir.path])
         let status = await setup.waitForExit()
@@ -126,7 +126,7 @@ public actor PostgresCluster {
                     .probe(.postgres(url: "postgres://\(superuser)@127.0.0.1:\(port)/postgres")),
                 ]),
                 readinessTimeout: .seconds(60), stopSignal: SIGINT, stopGrace: .seconds(5),
-                searchPaths: NativeBinaries.postgresSearchPaths, runAs: runAs)
+                searchPaths: NativeBinaries.postgresSearchPaths).running(as: runAs)
             do {
                 let process = try await ServiceLauncher.launch(spec, name: "postgres", environment: environment, logURL: logURL,
                                                                reaper: reaper, cleanupPaths: [dataDir.path])

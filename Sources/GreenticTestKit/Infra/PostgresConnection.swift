@@ -6,7 +6,7 @@ import Synchronization
 /// A libpq connection for probes and per-test database management. Blocking calls run on
 /// NIO's thread pool through the async helpers, never on an event loop.
 /// One connection serves one query at a time (libpq's rule): `query` holds the connection's lock.
-public final class PostgresConnection: Sendable {
+package final class PostgresConnection: Sendable {
     private let conn: Mutex<OpaquePointer>
 
     /// Connects with a libpq URL (`postgres://user@127.0.0.1:5432/db`); fails with the server's message.
@@ -78,7 +78,7 @@ public final class PostgresConnection: Sendable {
 }
 
 /// A Postgres connection or query failed.
-public enum PostgresError: Error, CustomStringConvertible {
+package enum PostgresError: Error, CustomStringConvertible {
     case connection(url: String, message: String)
     case query(sql: String, message: String)
 

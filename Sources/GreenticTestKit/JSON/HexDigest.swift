@@ -2,7 +2,7 @@ import Crypto
 
 /// Lower-case hex of SHA-256 digests, used for transcript hashes, pack manifests and watch
 /// fingerprints.
-public enum HexDigest {
+package enum HexDigest {
     public static func sha256(_ data: some DataProtocol) -> String {
         hex(SHA256.hash(data: data))
     }

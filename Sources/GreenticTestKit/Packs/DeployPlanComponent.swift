@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// What the deploy-plan component needs from its host: a way to report status and the plan.
-public protocol PlanRuntime: Sendable {
+package protocol PlanRuntime: Sendable {
     func emitStatus(_ message: String)
     /// The deployment plan as text (JSON, or anything the host provides).
     func deploymentPlan() throws -> String
@@ -10,7 +10,7 @@ public protocol PlanRuntime: Sendable {
 
 /// The `/iac` mount: guest paths under `/iac` map into a host folder; anything that would
 /// leave it (`..`, absolute paths elsewhere, symbolic links pointing out) is refused.
-public struct IacSandbox: Sendable {
+package struct IacSandbox: Sendable {
     public let hostRoot: URL
     public let guestRoot: String
 
@@ -46,7 +46,7 @@ public struct IacSandbox: Sendable {
 
 /// The deploy-plan component: fetch the plan from the host, write it (pretty JSON with sorted
 /// keys when it parses, else verbatim) to `<output root>/plan.json`, reporting status on the way.
-public enum DeployPlanComponent {
+package enum DeployPlanComponent {
     /// Runs the component; returns the host path written, or the error text as the original did.
     @discardableResult
     public static func run(runtime: any PlanRuntime, sandbox: IacSandbox, outputRoot: String = "/iac") throws -> URL {
@@ -70,7 +70,7 @@ public enum DeployPlanComponent {
 
 /// The host runtime: the plan comes from plan inference over a pack, from a file, or as text;
 /// statuses are collected (and optionally forwarded).
-public final class HostPlanRuntime: PlanRuntime {
+package final class HostPlanRuntime: PlanRuntime {
     /// Where the plan comes from.
     public enum Source: Sendable {
         case inferred(packDirectory: String, tenant: String, environment: String)
@@ -110,7 +110,7 @@ public final class HostPlanRuntime: PlanRuntime {
 }
 
 /// Deploy-plan failures.
-public enum DeployPlanError: Error, CustomStringConvertible, Equatable {
+package enum DeployPlanError: Error, CustomStringConvertible, Equatable {
     case outsideSandbox(String)
     case runtime(String)
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// Infers a base deployment plan (greentic-contracts §6 shape, field order of the original)
 /// from a pack's manifest: one runner, one messaging subject and one channel per scenario.
-public enum DeploymentPlanner {
+package enum DeploymentPlanner {
     /// The plan of the pack in `packDirectory` (its `pack.json`); runners are named after `runnerName`
     /// (the pack's index id).
     public static func plan(packDirectory: String, runnerName: String? = nil, tenant: String, environment: String) throws -> OrderedJSON {
@@ -52,7 +52,7 @@ public enum DeploymentPlanner {
 }
 
 /// Why a plan could not be inferred.
-public enum PlanError: Error, CustomStringConvertible, Equatable {
+package enum PlanError: Error, CustomStringConvertible, Equatable {
     case unreadable(String)
     case invalidManifest(String, String)
     case invalidSemVer(String, String)

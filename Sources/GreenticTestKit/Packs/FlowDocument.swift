@@ -4,7 +4,7 @@ import Yams
 /// A `.ygtc` flow: `type`, `id`, optional `description`, and `nodes`, each with exactly one
 /// operator (`messaging.send`, `worker.request`, …) whose settings include `routing`
 /// (label → node id).
-public struct FlowDocument: Sendable, Equatable {
+package struct FlowDocument: Sendable, Equatable {
     public var type: String
     public var id: String
     public var description: String?
@@ -64,7 +64,7 @@ public struct FlowDocument: Sendable, Equatable {
 }
 
 /// One flow node.
-public struct FlowNode: Sendable, Equatable {
+package struct FlowNode: Sendable, Equatable {
     public var id: String
     public var operatorName: String
     /// The operator's settings (`component`, `provider`, `channel`, `topic`, `config`, …).
@@ -92,7 +92,7 @@ public struct FlowNode: Sendable, Equatable {
 }
 
 /// A flow file could not be used.
-public enum FlowError: Error, CustomStringConvertible, Equatable {
+package enum FlowError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String)
     case invalid(path: String, reason: String)
 

@@ -7,7 +7,7 @@ import ZIPFoundation
 /// `pack/`, and optionally `SIGNATURE.json`, an Ed25519 signature of the manifest bytes.
 /// `verify` checks every digest, that nothing was added, and the signature; `install` verifies,
 /// then unpacks into a packs root, refusing paths that would leave it.
-public enum PackArchive {
+package enum PackArchive {
     public static let format = "greentic-testkit-pack"
     static let fixedDate = Date(timeIntervalSince1970: 315_532_800)  // 1980-01-01, the ZIP epoch
 
@@ -192,7 +192,7 @@ public enum PackArchive {
 }
 
 /// Why a pack archive was refused.
-public enum PackArchiveError: Error, CustomStringConvertible, Equatable {
+package enum PackArchiveError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
     case tampered(String)
     case badSignature(String)

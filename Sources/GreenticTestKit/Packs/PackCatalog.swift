@@ -6,7 +6,7 @@ import Foundation
 /// name order. One error policy: a manifest that cannot be read, is not a JSON object or has no
 /// string `id`, and two packs with one id, fail the whole catalogue with an error naming the
 /// file, so no reader skips a broken pack that another refuses.
-public struct PackCatalog: Sendable, Equatable {
+package struct PackCatalog: Sendable, Equatable {
     /// One pack: its id, folder and manifest.
     public struct Pack: Sendable, Equatable {
         public var id: String
@@ -103,7 +103,7 @@ public struct PackCatalog: Sendable, Equatable {
 }
 
 /// A packs root or one of its manifests that the catalogue cannot use.
-public enum PackCatalogError: Error, CustomStringConvertible, Equatable {
+package enum PackCatalogError: Error, CustomStringConvertible, Equatable {
     case unreadableRoot(path: String, reason: String)
     case unreadableManifest(path: String)
     case invalidManifest(path: String, reason: String)

@@ -5,7 +5,7 @@ import Foundation
 /// (`greentic-pack`/`packc` to build and verify, `greentic-deployer`/`greentic-pack` to
 /// install, found in `GREENTIC_BIN_DIR` or on `PATH`), otherwise the kit's own `PackArchive`.
 /// With `GREENTIC_PACK_STRICT=1` the platform tools are required and their absence is an error.
-public struct PackTooling: Sendable {
+package struct PackTooling: Sendable {
     /// Which implementation did the work.
     public enum Mode: Sendable, Equatable {
         case external(String)

@@ -5,7 +5,7 @@ import Foundation
 /// (`ACTOR: message` with ` [a, b]` for options), referenced flow and component files that
 /// exist, flows that parse, and routing targets that name nodes. Every problem is reported as
 /// `<path>: <message>`; a broken manifest is an error, never a crash.
-public struct PackValidator: Sendable {
+package struct PackValidator: Sendable {
     public let root: URL
 
     public init(root: URL) {

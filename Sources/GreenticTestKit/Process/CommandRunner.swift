@@ -6,7 +6,7 @@ import Foundation
 ///
 /// The command runs in its own process group; only its stdout and stderr pipes are passed on,
 /// so a daemon it leaves behind cannot hold the pipes open. On timeout the group is killed.
-public enum CommandRunner {
+package enum CommandRunner {
     /// A finished command.
     public struct Output: Sendable {
         public var status: Int32

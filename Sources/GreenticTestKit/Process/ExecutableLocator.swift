@@ -1,7 +1,7 @@
 import Foundation
 
 /// Finds executables: an explicit path, else extra folders, else `PATH` split on `:`.
-public enum ExecutableLocator {
+package enum ExecutableLocator {
     public static func locate(_ name: String, extraPaths: [String] = [],
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         if name.contains("/") {

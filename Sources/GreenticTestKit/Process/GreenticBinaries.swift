@@ -8,7 +8,7 @@ import Synchronization
 /// test, in its own scratch folder `.build/greentic-tools` so the running build is left alone).
 /// `GREENTIC_INTEGRATION_BIN` names a binary instead; `GREENTIC_BUILD_ON_DEMAND=0` turns the
 /// build off, and then a missing executable fails naming every place searched.
-public enum GreenticBinaries {
+package enum GreenticBinaries {
     static let name = "greentic-integration"
     /// Where the on-demand build puts its products, under the package root.
     static let scratchFolder = ".build/greentic-tools"
@@ -100,7 +100,7 @@ final class OnDemandBuild: Sendable {
 }
 
 /// The kit's own executable could not be found or built.
-public struct KitExecutableError: Error, CustomStringConvertible {
+package struct KitExecutableError: Error, CustomStringConvertible {
     public var name: String
     /// Every place looked at, in order.
     public var searched: [String]

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 /// Reads a growing log file: new complete lines since the last read, and the last lines.
-public final class LogFollower: Sendable {
+package final class LogFollower: Sendable {
     public let url: URL
     /// The read position and the trailing partial line, read and advanced together.
     private let position: Mutex<(offset: UInt64, partial: Data)>

@@ -2,7 +2,7 @@ import NIOCore
 import NIOPosix
 
 /// Short TCP conversations used by readiness probes: connect, send, and wait for expected text.
-public enum ProbeClient {
+package enum ProbeClient {
     /// One step of a probe conversation.
     public enum Step: Sendable {
         case send(String)
@@ -62,7 +62,7 @@ public enum ProbeClient {
 }
 
 /// Why a probe conversation failed.
-public enum ProbeError: Error, CustomStringConvertible {
+package enum ProbeError: Error, CustomStringConvertible {
     case unexpectedReply(expected: String, received: String)
     case closed(expected: String, received: String)
     case timedOut(what: String, after: Duration)

@@ -76,7 +76,7 @@ enum ProcessLauncher {
 }
 
 /// An errno with the operation that produced it.
-public struct POSIXError: Error, CustomStringConvertible {
+package struct POSIXError: Error, CustomStringConvertible {
     public var errno: Int32
     public var context: String
 

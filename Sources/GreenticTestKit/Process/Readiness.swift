@@ -2,8 +2,11 @@
 ///
 /// Checks compose: `.all` runs its checks in order (later checks may use values captured by
 /// earlier ones, written `${name}`), `.any` succeeds with the first check that does. Strings in
-/// checks are templates: `${port}` is replaced by a value captured from a log line.
-public indirect enum Readiness: Sendable {
+/// checks are templates: `${port}` is replaced by a value captured from a log line. A check the
+/// kit does not have is a `ReadinessCheck` of your own, used as `.custom(check)`. Every check has
+/// a description (URL passwords and secret-looking query values redacted) that a readiness
+/// timeout and the timeline's `starting` event show.
+public indirect enum Readiness: Sendable, CustomStringConvertible {
     /// Ready at once (or when nothing can be checked).
     case none
     /// A line of the service's output matches the regular expression; its named groups
@@ -15,18 +18,61 @@ public indirect enum Readiness: Sendable {
     case http(url: String, status: Int)
     /// A protocol-level probe answers.
     case probe(ProtocolProbe)
+    /// A check of your own: ready when its `attempt` returns without throwing.
+    case custom(any ReadinessCheck)
     case all([Readiness])
     case any([Readiness])
+
+    public var description: String {
+        switch self {
+        case .none: "nothing (ready at once)"
+        case .logLine(let pattern): "an output line matching /\(pattern)/"
+        case .tcp(let host, let port): "a TCP connection to \(host):\(port)"
+        case .http(let url, let status): "HTTP \(status) from GET \(EnvironmentSnapshot.redactURL(url))"
+        case .probe(let probe): probe.description
+        case .custom(let check): check.description
+        case .all(let checks): "all of [\(checks.map(\.description).joined(separator: "; "))]"
+        case .any(let checks): "any of [\(checks.map(\.description).joined(separator: "; "))]"
+        }
+    }
+}
+
+/// A readiness check of your own (a gRPC health call, a file appearing, a queue being bound):
+/// `attempt` is called repeatedly, with a short growing interval, until it returns without
+/// throwing or the service's readiness timeout passes; the last error it threw is in the
+/// timeout's message. `captures` holds the values earlier checks captured (`port`, …).
+///
+/// ```
+/// struct FileExists: ReadinessCheck {
+///     let path: String
+///     var description: String { "the file \(path)" }
+///     func attempt(captures: [String: String]) async throws {
+///         guard FileManager.default.fileExists(atPath: path) else { throw CocoaError(.fileNoSuchFile) }
+///     }
+/// }
+/// ServiceSpec(name: "api", executable: "my-api", readiness: .all([.logLine("ready"), .custom(FileExists(path: "/tmp/api.sock"))]))
+/// ```
+public protocol ReadinessCheck: Sendable, CustomStringConvertible {
+    /// One attempt; throws why the service is not ready yet.
+    func attempt(captures: [String: String]) async throws
 }
 
 /// A protocol conversation proving a server is serving, not merely listening.
-public enum ProtocolProbe: Sendable {
+public enum ProtocolProbe: Sendable, CustomStringConvertible {
     /// NATS: INFO received, CONNECT + PING answered with PONG.
     case nats(host: String, port: String)
     /// Redis: PING answered with +PONG.
     case redis(host: String, port: String)
     /// Postgres: connect with libpq and run `SELECT 1`. The string is a libpq URL template.
     case postgres(url: String)
+
+    public var description: String {
+        switch self {
+        case .nats(let host, let port): "a NATS PING answered at \(host):\(port)"
+        case .redis(let host, let port): "a Redis PING answered at \(host):\(port)"
+        case .postgres(let url): "Postgres answering SELECT 1 at \(EnvironmentSnapshot.redactURL(url))"
+        }
+    }
 }
 
 extension Readiness {

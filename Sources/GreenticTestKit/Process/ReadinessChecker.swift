@@ -11,6 +11,8 @@ struct ReadinessChecker {
     private(set) var seenLines: [String] = []
     var captures: [String: String] = [:]
     var lastError = "not checked yet"
+    /// The check being waited for (its description), for the timeout's message.
+    var waitingFor = ""
 
     init(service: ServiceProcess, timeout: Duration, logOffset: UInt64 = 0) {
         self.service = service
@@ -28,6 +30,7 @@ struct ReadinessChecker {
             for check in checks { try await waitFor(check) }
             return
         }
+        waitingFor = readiness.description
         var interval = Duration.microseconds(500)
         while true {
             if try await holds(readiness) { return }
@@ -86,6 +89,9 @@ struct ReadinessChecker {
         case .probe(.postgres(let url)):
             let target = expand(url)
             return record(await Self.attempt { _ = try await PostgresConnection.run(url: target, sql: "SELECT 1") })
+        case .custom(let check):
+            let captures = captures
+            return record(await Self.attempt { try await check.attempt(captures: captures) })
         case .all(let checks):
             for check in checks where !(try await holds(check)) { return false }
             return true
@@ -133,7 +139,7 @@ struct ReadinessChecker {
     }
 
     private func notReady() -> ServiceError {
-        .notReady(service: service.name, waited: service.spec.readinessTimeout, lastError: lastError,
+        .notReady(service: service.name, waited: service.spec.readinessTimeout, waitingFor: waitingFor, lastError: lastError,
                   logPath: service.logURL.path, logTail: service.logTail(), outputBytes: service.output.bytesRead)
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 /// Layout: `<registry>/<owner pid>-<owner start time>/<pgid>-<leader start time>.json`. A run
 /// folder whose owner is no longer alive is stale: each of its groups is killed (unless its pid
 /// now belongs to an unrelated process) and the paths it lists are removed.
-public struct Reaper: Sendable {
+package struct Reaper: Sendable {
     public let registry: URL
 
     public init(registry: URL) {

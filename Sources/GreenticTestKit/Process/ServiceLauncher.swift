@@ -4,7 +4,7 @@ import Foundation
 /// its output read live (`ServiceOutput`), registers the group with the reaper, and waits for
 /// readiness. On any failure the process group is killed and its output read to the end before
 /// the error (with the log's last lines) is thrown.
-public enum ServiceLauncher {
+package enum ServiceLauncher {
     public static func launch(_ spec: ServiceSpec, name: String, environment: [String: String], logURL: URL,
                               reaper: Reaper?, cleanupPaths: [String] = [],
                               timeline: Timeline? = nil) async throws -> ServiceProcess {

@@ -21,7 +21,7 @@ public struct ServiceSpec: Sendable {
     /// Extra folders searched for a bare executable name, before `PATH`.
     public var searchPaths: [String]
     /// Run as another user (used to run Postgres unprivileged when the harness is root).
-    public var runAs: SystemUser?
+    package var runAs: SystemUser?
     /// The executable is the kit's own `greentic-integration`: when it is not found it is built
     /// once (see `GreenticBinaries`) instead of failing.
     package var isKitExecutable = false
@@ -29,7 +29,7 @@ public struct ServiceSpec: Sendable {
     public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
                 inheritEnvironment: Bool = true, workingDirectory: URL? = nil, readiness: Readiness = .none,
                 readinessTimeout: Duration = .seconds(30), stopSignal: Int32 = SIGTERM, stopGrace: Duration = .seconds(5),
-                searchPaths: [String] = [], runAs: SystemUser? = nil) {
+                searchPaths: [String] = []) {
         self.name = name
         self.executable = executable
         self.arguments = arguments
@@ -41,12 +41,18 @@ public struct ServiceSpec: Sendable {
         self.stopSignal = stopSignal
         self.stopGrace = stopGrace
         self.searchPaths = searchPaths
-        self.runAs = runAs
+    }
+
+    /// The same spec run as another account (Postgres, when the harness runs as root).
+    package func running(as user: SystemUser?) -> ServiceSpec {
+        var spec = self
+        spec.runAs = user
+        return spec
     }
 }
 
 /// A local account a service runs as.
-public struct SystemUser: Sendable, Equatable {
+package struct SystemUser: Sendable, Equatable {
     public var name: String
     public var uid: UInt32
     public var gid: UInt32

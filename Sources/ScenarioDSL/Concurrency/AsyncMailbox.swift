@@ -3,7 +3,7 @@ import Synchronization
 /// A single-consumer queue between producers and an async reader: `put` never blocks and wakes
 /// the reader at most once per call, `next()` waits, and `next(timeout:)` gives up without
 /// losing anything or ending the queue. Used by NATS subscriptions and WebSocket sessions.
-public final class AsyncMailbox<Element: Sendable>: Sendable {
+package final class AsyncMailbox<Element: Sendable>: Sendable {
     private struct State {
         var buffered: [Element] = []
         var head = 0

@@ -1,7 +1,7 @@
 import Foundation
 
 /// An operation sent by a NATS server.
-public enum NATSServerOp: Sendable, Equatable {
+package enum NATSServerOp: Sendable, Equatable {
     case info(String)
     case msg(NATSMessage)
     case ping
@@ -11,7 +11,7 @@ public enum NATSServerOp: Sendable, Equatable {
 }
 
 /// Incremental parser of the NATS server protocol: feed bytes, take complete operations.
-public struct NATSParser: Sendable {
+package struct NATSParser: Sendable {
     private var buffer: [UInt8] = []
     private var start = 0
 

@@ -46,7 +46,7 @@ public struct Publish: ScenarioStepConvertible {
 }
 
 /// Sends a request and captures the JSON reply under `capture`.
-public struct Request: ScenarioStepConvertible {
+public struct RequestReply: ScenarioStepConvertible {
     public let step: ScenarioStep
     public init(subject: String, json: JSONValue, within: Duration = .seconds(5), capture: String? = nil) {
         step = .request(subject: subject, payload: .json(json), within: within, capture: capture)
@@ -59,19 +59,19 @@ public struct Request: ScenarioStepConvertible {
 /// Expects `count` messages (or `min`…`max`) on a subject within a window.
 public struct Expect: ScenarioStepConvertible {
     public let step: ScenarioStep
-    public let expectation: Expectation
+    public let expectation: MessageExpectation
     public init(subject: String, count: Int = 1, within: Duration = .seconds(5), capture: String? = nil,
                 _ match: (MatchBuilder) -> Void = { _ in }) {
         let builder = MatchBuilder()
         match(builder)
-        expectation = Expectation(subject: subject, min: count, max: count, within: within, matchers: builder.matchers, capture: capture)
+        expectation = MessageExpectation(subject: subject, min: count, max: count, within: within, matchers: builder.matchers, capture: capture)
         step = .expect(expectation)
     }
     public init(subject: String, atLeast min: Int, atMost max: Int? = nil, within: Duration = .seconds(5), capture: String? = nil,
                 _ match: (MatchBuilder) -> Void = { _ in }) {
         let builder = MatchBuilder()
         match(builder)
-        expectation = Expectation(subject: subject, min: min, max: max, within: within, matchers: builder.matchers, capture: capture)
+        expectation = MessageExpectation(subject: subject, min: min, max: max, within: within, matchers: builder.matchers, capture: capture)
         step = .expect(expectation)
     }
 }
@@ -133,7 +133,7 @@ public struct InstallPack: ScenarioStepConvertible {
 }
 
 /// Stores a value (a template) under a name.
-public struct Capture: ScenarioStepConvertible {
+public struct CaptureValue: ScenarioStepConvertible {
     public let step: ScenarioStep
     public init(_ name: String, _ value: String) {
         step = .capture(name: name, value: value)

@@ -3,7 +3,7 @@ import GreenticTestKit
 
 /// What a scenario runs against: a NATS connection, the fixture server, the TestEnv (for
 /// services and the timeline), starting variables, and what the wiretap listens on.
-public struct ScenarioContext: Sendable {
+package struct ScenarioContext: Sendable {
     public var nats: NATSClient?
     public var serverURL: String?
     public var env: TestEnv?

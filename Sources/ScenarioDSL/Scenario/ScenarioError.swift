@@ -21,7 +21,7 @@ public indirect enum ScenarioError: Error, CustomStringConvertible, Equatable {
     case assertionFailed(value: String, actual: String, expected: String)
     /// An HTTP step's call failed or answered another status; the body is in `detail`.
     case httpFailed(method: String, url: String, detail: String)
-    /// A `Request` step got no usable reply.
+    /// A `RequestReply` step got no usable reply.
     case requestFailed(subject: String, reason: String)
     case eventuallyTimedOut(within: Duration, last: ScenarioError)
     case serviceFailed(name: String, reason: String)

@@ -105,14 +105,14 @@ public enum ScenarioFile {
             return out
         }
 
-        func expectation(_ node: Node) throws -> Expectation {
+        func expectation(_ node: Node) throws -> MessageExpectation {
             guard let map = node.mapping else { throw error(node, "'expect' takes a mapping") }
             try allowOnly(map, ["subject", "count", "min", "max", "within_ms", "match", "match_headers", "text_contains", "capture"], at: node)
             let count = try int(map, "count")
             if count != nil && (map["min"] != nil || map["max"] != nil) { throw error(node, "give 'count' or 'min'/'max', not both") }
             let minimum = try int(map, "min")
             let maximum = try int(map, "max")
-            return Expectation(subject: try string(map, "subject", at: node)!, min: count ?? minimum ?? 1,
+            return MessageExpectation(subject: try string(map, "subject", at: node)!, min: count ?? minimum ?? 1,
                                max: count ?? maximum, within: try milliseconds(map, "within_ms", default: 5000),
                                matchers: try matchers(map), capture: try string(map, "capture", at: node, required: false))
         }

@@ -10,7 +10,7 @@ extension ScenarioRunner {
     }
 
     /// Waits until the expectation's minimum holds; returns the first matching message.
-    func awaitExpectation(_ e: Expectation, within: Duration) async throws -> Wiretap.Seen {
+    func awaitExpectation(_ e: MessageExpectation, within: Duration) async throws -> Wiretap.Seen {
         let subject = try context.variables.expand(e.subject)
         let pattern = SubjectPattern(subject)
         let deadline = ContinuousClock.now + within
@@ -76,7 +76,7 @@ extension ScenarioRunner {
     }
 
     /// Order is the NATS client's arrival order (see `Wiretap`), not when a step got to it.
-    func inOrder(_ list: [Expectation], capWithin: Duration?) async throws {
+    func inOrder(_ list: [MessageExpectation], capWithin: Duration?) async throws {
         var previous: (position: Int, seen: Wiretap.Seen)?
         for (position, e) in list.enumerated() {
             let first = try await awaitExpectation(e, within: cap(e.within, capWithin))
@@ -101,7 +101,7 @@ extension ScenarioRunner {
         try? await context.nats?.flush()
         let all = wiretap.all
         for (index, step) in scenario.steps.enumerated() {
-            let list: [Expectation]
+            let list: [MessageExpectation]
             switch step {
             case .expect(let e): list = [e]
             case .inOrder(let l): list = l

@@ -8,7 +8,7 @@ import GreenticTestKit
 /// The runner's parts live in files named after them: steps (`ScenarioRunner+Steps.swift`),
 /// waiting for expectations (`ScenarioRunner+Expectations.swift`), the failure's evidence
 /// (`FailureReport.swift`), and `TestEnv.run` (`TestEnv+Scenario.swift`).
-public final class ScenarioRunner {
+package final class ScenarioRunner {
     let scenario: Scenario
     var context: ScenarioContext
     let wiretap: Wiretap

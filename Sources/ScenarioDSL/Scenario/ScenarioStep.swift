@@ -12,9 +12,9 @@ public indirect enum ScenarioStep: Sendable, Equatable {
     case installPack(source: String, packsRoot: String?)
     case capture(name: String, value: String)
     case waitQuiet(subject: String, quietFor: Duration, within: Duration)
-    case expect(Expectation)
+    case expect(MessageExpectation)
     case expectNone(subject: String, within: Duration, matchers: [MessageMatcher])
-    case inOrder([Expectation])
+    case inOrder([MessageExpectation])
     case eventually(within: Duration, steps: [ScenarioStep])
     case assert(value: String, check: ValueCheck)
 
@@ -65,7 +65,7 @@ public enum StepPayload: Sendable, Equatable {
 }
 
 /// Messages wanted on a subject: how many (`min`…`max`), how soon, matching what.
-public struct Expectation: Sendable, Equatable {
+public struct MessageExpectation: Sendable, Equatable {
     public var subject: String
     public var min: Int
     public var max: Int?

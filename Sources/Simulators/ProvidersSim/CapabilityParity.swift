@@ -5,7 +5,7 @@ import GreenticTestKit
 /// simulator, every provider's capabilities, and documented downgrades. `violations()` applies
 /// the parity rules: every reference capability is simulated or downgraded; every downgrade is a
 /// reference capability the simulator does not have.
-public struct CapabilityMap: Sendable, Equatable {
+package struct CapabilityMap: Sendable, Equatable {
     public var referenceProvider: String
     public var simulatorProvider: String
     public var providers: [String: Set<String>]
@@ -58,7 +58,7 @@ public struct CapabilityMap: Sendable, Equatable {
 }
 
 /// The capability map is unusable.
-public enum CapabilityError: Error, CustomStringConvertible, Equatable {
+package enum CapabilityError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
 
     public var description: String {

@@ -3,7 +3,7 @@ import GreenticTestKit
 
 /// What one provider can show, from the capability map: its capability names plus optional
 /// `limits` (`max_text_len`, `max_buttons`).
-public struct ProviderProfile: Sendable, Equatable {
+package struct ProviderProfile: Sendable, Equatable {
     public var name: String
     public var capabilities: Set<String>
     public var maxTextLength: Int?
@@ -24,7 +24,7 @@ public struct ProviderProfile: Sendable, Equatable {
 /// buttons native or summarised in the text (`[a, b]`), Adaptive Cards native or downgraded to
 /// a text summary of their text blocks and actions, text cut to the provider's limit with the
 /// cut reported. Deterministic, so the result is a golden.
-public enum ProviderRender {
+package enum ProviderRender {
     public static func profiles(path: String) throws -> [ProviderProfile] {
         guard let data = FileManager.default.contents(atPath: path) else { throw CapabilityError.invalid("capabilities file missing: \(path)") }
         let doc = try ConfigLoader.parseYAML(String(decoding: data, as: UTF8.self), path: path)

@@ -3,7 +3,7 @@ import GreenticTestKit
 
 /// providers-sim's renderer: RenderReports for every scenario of every pack under a root,
 /// sorted by (pack id, scenario id), exactly as the original computed them.
-public enum ProviderRenderer {
+package enum ProviderRenderer {
     /// Reports of all packs under `root` (the manifests `PackCatalog` finds, in folder order).
     public static func reports(packsRoot root: URL) throws -> [RenderReport] {
         let manifests = try PackCatalog.manifestURLs(root: root)

@@ -68,7 +68,7 @@ public struct RenderReport: Sendable, Equatable {
 }
 
 /// Why reports could not be rendered or compared.
-public enum RenderError: Error, CustomStringConvertible, Equatable {
+package enum RenderError: Error, CustomStringConvertible, Equatable {
     case noPacks(String)
     case unreadable(String)
     case invalid(String)

@@ -7,7 +7,7 @@ import Synchronization
 /// error?, backoff_ms?}`. It sits beside the effect log, whose schema
 /// (`effect_log.schema.json`: `additionalProperties: false`, events `state_write`,
 /// `session_start`, `session_end`) has no place for attempts.
-public final class AttemptLog: Sendable {
+package final class AttemptLog: Sendable {
     /// One attempt.
     public struct Entry: Sendable, Equatable {
         public var trace: String

@@ -5,7 +5,7 @@ import Synchronization
 /// The runner simulator's effect log: JSON lines per `effect_log.schema.json`. Each session's
 /// sequence starts at 1; every processed message is one trace (32 lower-hex id) with exactly
 /// one `state_write`.
-public final class EffectLog: Sendable {
+package final class EffectLog: Sendable {
     public let file: JSONLinesFile
     public var url: URL? { file.url }
     private let state = Mutex<(sequences: [String: Int], lines: [String])>(([:], []))

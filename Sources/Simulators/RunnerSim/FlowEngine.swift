@@ -5,7 +5,7 @@ import GreenticTestKit
 /// components for the operators the project's packs use, and the runner built-in `session.wait`
 /// (the flow pauses; a resume continues after it). It only computes: what to publish,
 /// which route each node took, and where a flow waits. Transports (NATS, HTTP) live elsewhere.
-public struct FlowEngine: Sendable {
+package struct FlowEngine: Sendable {
     /// Where a message or event goes.
     public struct Effect: Sendable, Equatable {
         /// What the effect is.

@@ -3,7 +3,7 @@ import Synchronization
 
 /// An append-only JSON-lines file (created empty, parent folders included); nil URL keeps
 /// nothing. Appends are serialised so concurrent writers never interleave a line.
-public final class JSONLinesFile: Sendable {
+package final class JSONLinesFile: Sendable {
     public let url: URL?
     private let lock = Mutex<Void>(())
 

@@ -6,7 +6,7 @@ import Yams
 /// providers by kind (`events`, `messaging`) and name, and the bridges and workers. Every
 /// `provider:` and `component:` a flow names must be bound (components declared by a pack's
 /// manifest are bound by the pack).
-public struct RunnerBindings: Sendable, Equatable {
+package struct RunnerBindings: Sendable, Equatable {
     public var tenant: String
     /// kind → provider names.
     public var providers: [String: Set<String>]
@@ -60,7 +60,7 @@ public struct RunnerBindings: Sendable, Equatable {
 }
 
 /// A bindings file that cannot be used.
-public enum BindingsError: Error, CustomStringConvertible, Equatable {
+package enum BindingsError: Error, CustomStringConvertible, Equatable {
     case invalid(path: String, reason: String)
     case unbound(path: String, problems: [String])
 

@@ -31,7 +31,7 @@ public final class RunnerSimulator: Sendable {
         /// Host folder mounted as `/iac` for `deploy.renderer` (plans are written there).
         public var iacDirectory: URL?
         /// The runner bindings; when set, flows naming an unbound provider or component are refused.
-        public var bindings: RunnerBindings?
+        package var bindings: RunnerBindings?
         public var bindingsPath = "bindings"
         /// Tenant secrets: `<dir>/<tenant>/secrets.json` (a JSON object of strings), read on use.
         public var secretsDirectory: URL?
@@ -40,7 +40,7 @@ public final class RunnerSimulator: Sendable {
         /// Where waiting flows are stored (share it with the fixture server to resume there).
         public var sessionStore: any SessionStore = MemorySessionStore()
         /// Where flow variables are kept per tenant.
-        public var stateStore: any RunnerStateStore = MemoryRunnerStateStore()
+        package var stateStore: any RunnerStateStore = MemoryRunnerStateStore()
 
         public init(natsURL: String, packsRoot: URL) {
             self.natsURL = natsURL
@@ -58,8 +58,8 @@ public final class RunnerSimulator: Sendable {
     }
 
     public let options: Options
-    public let effectLog: EffectLog
-    public let attemptLog: AttemptLog
+    package let effectLog: EffectLog
+    package let attemptLog: AttemptLog
     /// The flows in use and the pack declaring each flow id.
     private let loadedFlows: Mutex<LoadedFlows>
     let nats: NATSClient
@@ -119,7 +119,7 @@ public final class RunnerSimulator: Sendable {
     }
 
     /// Every `.ygtc` flow declared by the packs' manifests (`flows[].file`), in pack order.
-    public static func loadFlows(packsRoot: URL) throws -> [FlowDocument] {
+    package static func loadFlows(packsRoot: URL) throws -> [FlowDocument] {
         try loadCatalog(packsRoot: packsRoot).flows
     }
 
@@ -149,7 +149,7 @@ public final class RunnerSimulator: Sendable {
     public var stats: Stats { state.withLock { $0.stats } }
 
     /// The flows in use (replaced by `reloadFlows()`).
-    public var currentFlows: [FlowDocument] { loadedFlows.withLock { $0.flows } }
+    package var currentFlows: [FlowDocument] { loadedFlows.withLock { $0.flows } }
 
     /// Reloads the flows from the packs root; the previous ones stay on error.
     @discardableResult

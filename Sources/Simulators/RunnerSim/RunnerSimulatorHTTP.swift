@@ -15,7 +15,7 @@ import Synchronization
 /// failing components, latency, dropping the NATS connection)
 /// and the Gen A ingress `POST /webchat/activities` (a Bot Framework activity: 202, deduplicated
 /// on `id`, replies on the webchat egress subject).
-public enum RunnerSimulatorHTTP {
+package enum RunnerSimulatorHTTP {
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

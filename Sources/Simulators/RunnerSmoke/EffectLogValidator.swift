@@ -6,7 +6,7 @@ import GreenticTestKit
 /// `state_write|session_start|session_end`, optional 64-hex `payload_hash`, nothing else) and
 /// across entries: each session's sequence starts at 1 and has no gaps, and a trace id has at
 /// most one `state_write`.
-public enum EffectLogValidator {
+package enum EffectLogValidator {
     static let events: Set<String> = ["state_write", "session_start", "session_end"]
     static let allowed: Set<String> = ["trace_id", "tenant_id", "session_id", "sequence", "event", "payload_hash"]
 

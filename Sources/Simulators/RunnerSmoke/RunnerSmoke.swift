@@ -3,7 +3,7 @@ import GreenticTestKit
 
 /// runner-smoke: checks recorded runner sessions (case files) for tenant isolation, session
 /// continuity, state snapshots and once-only state writes, with the original's messages.
-public enum RunnerSmoke {
+package enum RunnerSmoke {
     /// One case file: named runs of one session each.
     public struct Case: Sendable {
         public var name: String
@@ -125,7 +125,7 @@ public enum RunnerSmoke {
 }
 
 /// A runner-smoke failure.
-public enum SmokeError: Error, CustomStringConvertible, Equatable {
+package enum SmokeError: Error, CustomStringConvertible, Equatable {
     case message(String)
     case invariant(caseName: String, cause: String)
 

@@ -84,7 +84,7 @@ struct ScenarioDSLTests {
                 }
                 ExpectNone(subject: "\(p).err", within: .milliseconds(100))
                 Publish(subject: "\(p).in", json: ["text": "hello", "tenant": "acme"])
-                Request(subject: "\(p).echo", json: ["n": 1, "prefix": "${prefix}"], within: .seconds(1), capture: "reply")
+                RequestReply(subject: "\(p).echo", json: ["n": 1, "prefix": "${prefix}"], within: .seconds(1), capture: "reply")
                 Assert("${reply.n}", equals: 1)
                 Assert("${reply.prefix}", equals: .string(p))
                 InOrder {

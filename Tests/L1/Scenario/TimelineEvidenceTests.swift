@@ -134,7 +134,7 @@ struct TimelineEvidenceTests {
         env.addTeardown { task.cancel() }
         do {
             try await env.run(Scenario("wrong shape") {
-                Request(subject: "\(p).status", json: ["q": "status"], capture: "reply")
+                RequestReply(subject: "\(p).status", json: ["q": "status"], capture: "reply")
                 Assert("${reply.status}", equals: "ok")
             })
             Issue.record("the scenario passed")
@@ -165,7 +165,8 @@ struct TimelineEvidenceTests {
             Issue.record("a silent service became ready")
         } catch let error as ServiceError {
             #expect("\(error)".contains("it printed nothing at all on stdout or stderr"), "\(error)")
-            #expect("\(error)".contains("setvbuf(stdout, nil, _IOLBF, 0)"), "\(error)")
+            #expect("\(error)".contains("FileHandle.standardOutput.write"), "\(error)")
+            #expect("\(error)".contains("waiting for an output line matching /^ready$/"), "\(error)")
         }
         let all = try Self.lines(of: env)
         let crashed = try #require(all.first { $0.source == "crasher" && $0.data["event"] == "failed" })

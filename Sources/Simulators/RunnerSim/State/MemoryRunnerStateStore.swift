@@ -2,7 +2,7 @@ import GreenticTestKit
 import Synchronization
 
 /// Flow state in this process's memory (the runner's default backend).
-public final class MemoryRunnerStateStore: RunnerStateStore {
+package final class MemoryRunnerStateStore: RunnerStateStore {
     private let values = Mutex<[RunnerStateKey: JSONValue]>([:])
     public var backendName: String { "memory" }
 

@@ -5,7 +5,7 @@ import Synchronization
 
 /// Flow state in Postgres: table `greentic_state (env, tenant, team, key, value jsonb,
 /// updated_at)`, created on first use. One connection, used from NIO's thread pool.
-public final class PostgresRunnerStateStore: RunnerStateStore {
+package final class PostgresRunnerStateStore: RunnerStateStore {
     public let url: String
     private let connection = Mutex<PostgresConnection?>(nil)
     public var backendName: String { "postgres" }

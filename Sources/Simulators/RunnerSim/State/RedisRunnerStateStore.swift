@@ -2,7 +2,7 @@ import GreenticSessions
 import GreenticTestKit
 
 /// Flow state in Redis: one string per value at `greentic:state:<env>:<tenant>:<team>:<key>`.
-public final class RedisRunnerStateStore: RunnerStateStore {
+package final class RedisRunnerStateStore: RunnerStateStore {
     let pool: RedisPool
     public var backendName: String { "redis" }
 

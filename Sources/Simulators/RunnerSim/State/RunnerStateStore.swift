@@ -5,7 +5,7 @@ import GreenticTestKit
 /// Where the runner simulator keeps flow state, per tenant: one JSON value per
 /// (env, tenant, team, key). Backends: `MemoryRunnerStateStore`, `RedisRunnerStateStore`,
 /// `PostgresRunnerStateStore`; `RunnerStateStores.make(_:)` picks one from a URL.
-public protocol RunnerStateStore: Sendable {
+package protocol RunnerStateStore: Sendable {
     /// `memory`, `redis` or `postgres`.
     var backendName: String { get }
     /// Inserts or replaces one value.
@@ -17,7 +17,7 @@ public protocol RunnerStateStore: Sendable {
 
 /// The address of one state value: runner prefix `pack/<pack>/flow/<flow>/session/<session>`
 /// under `greentic:state:<env>:<tenant>:<team>:`.
-public struct RunnerStateKey: Sendable, Hashable, Comparable {
+package struct RunnerStateKey: Sendable, Hashable, Comparable {
     public var env: String
     public var tenant: String
     public var team: String
@@ -37,7 +37,7 @@ public struct RunnerStateKey: Sendable, Hashable, Comparable {
 }
 
 /// Builds state stores from a `--state` value.
-public enum RunnerStateStores {
+package enum RunnerStateStores {
     /// `memory`, `redis://host:port[/db]` or `postgres://user@host:port/db`.
     public static func make(_ spec: String) throws -> any RunnerStateStore {
         if spec == "memory" || spec.isEmpty { return MemoryRunnerStateStore() }
