@@ -160,6 +160,8 @@ let package = Package(
                 "TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticSessions", "GreenticFixtureServer",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/L0"
         ),

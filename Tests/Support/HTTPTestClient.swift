@@ -10,6 +10,12 @@ public struct HTTPResult: Sendable {
     public var headers: [(String, String)]
     public var body: Data
 
+    public init(status: Int, headers: [(String, String)], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
     public var text: String { String(decoding: body, as: UTF8.self) }
     public var json: JSONValue? { try? JSONValue.parse(body) }
     public var errorCode: String? { json?.value(atPath: "error.code")?.stringValue }
