@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GreenticFixtureServer
 import GreenticTestKit
+import Simulators
 
 /// `greentic-integration packs …`.
 struct PacksCommand: AsyncParsableCommand {

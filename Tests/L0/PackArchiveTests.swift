@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import GreenticFixtureServer
 import GreenticTestKit
+import Simulators
 import TestSupport
 import Testing
 import ZIPFoundation

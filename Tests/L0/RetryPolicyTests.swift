@@ -27,3 +27,23 @@ struct RetryPolicyTests {
         #expect(policy.delay(after: 999, random: { $0.lowerBound }) == .nanoseconds(1 << 30))
     }
 }
+
+/// The runner simulator's memory of redelivered activity ids: bounded, oldest forgotten first.
+@Suite("Recent activity ids")
+struct RecentIDsTests {
+    @Test func remembersTheLastCapacityIDsAndForgetsTheOldestFirst() {
+        var ids = RecentIDs(capacity: 3)
+        let first = [ids.insert("a"), ids.insert("b"), ids.insert("c")]
+        #expect(first == [true, true, true])
+        let again = [ids.insert("a"), ids.insert("c")]
+        #expect(again == [false, false], "a redelivery is not new")
+        let d = ids.insert("d")
+        #expect(d && ids.count == 3)
+        #expect(!ids.contains("a") && ids.contains("b") && ids.contains("d"))
+        let forgotten = ids.insert("a")
+        #expect(forgotten, "forgotten, so new again")
+        #expect(!ids.contains("b") && ids.contains("c") && ids.count == 3)
+        for n in 0..<10_000 { ids.insert("x\(n)") }
+        #expect(ids.count == 3 && ids.contains("x9999") && !ids.contains("x9996"))
+    }
+}

@@ -65,7 +65,7 @@ public final class RunnerSimulator: Sendable {
     let nats: NATSClient
     let logger: Logger
     private let state: Mutex<(failures: [String: Int], latency: Duration?, stats: Stats, tasks: [Task<Void, Never>])>
-    private let seen = Mutex<(ids: Set<String>, order: [String])>(([], []))
+    private let seen = Mutex(RecentIDs(capacity: 10_000))
 
     private init(options: Options, flows: LoadedFlows, nats: NATSClient, logger: Logger) {
         self.options = options
@@ -276,13 +276,7 @@ public final class RunnerSimulator: Sendable {
 
     /// Whether an activity id was seen before (the last 10,000 are remembered); records it.
     func isDuplicate(activityID: String) -> Bool {
-        seen.withLock { seen in
-            if seen.ids.contains(activityID) { return true }
-            seen.ids.insert(activityID)
-            seen.order.append(activityID)
-            if seen.order.count > 10_000 { seen.ids.remove(seen.order.removeFirst()) }
-            return false
-        }
+        seen.withLock { !$0.insert(activityID) }
     }
 
     private func pump(_ sub: NATSSubscription, kind: Input) -> Task<Void, Never> {

@@ -1,4 +1,5 @@
 import Foundation
+import GreenticTestKit
 import Synchronization
 
 /// What the deploy-plan component needs from its host: a way to report status and the plan.

@@ -1,4 +1,5 @@
 import Foundation
+import GreenticTestKit
 
 /// Infers a base deployment plan (greentic-contracts §6 shape, field order of the original)
 /// from a pack's manifest: one runner, one messaging subject and one channel per scenario.
