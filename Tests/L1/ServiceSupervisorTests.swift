@@ -82,6 +82,16 @@ struct ServiceSupervisorTests {
         #expect(ProcessProbe.pids(commandContaining: "trap '' TERM; echo ready").isEmpty)
     }
 
+    /// Ready once a child with this argv runs: "started" is printed after the fork, but the
+    /// child may not have exec'd `sleep` yet when the line is read.
+    struct ChildRunning: ReadinessCheck {
+        let argv: [String]
+        var description: String { "a child running \(argv.joined(separator: " "))" }
+        func attempt(captures: [String: String]) async throws {
+            guard !ProcessProbe.pids(argv: argv).isEmpty else { throw CocoaError(.executableNotLoadable) }
+        }
+    }
+
     @Test(.testEnv())
     func wholeProcessGroupIsStopped() async throws {
         let env = try TestEnv.required()
@@ -89,9 +99,8 @@ struct ServiceSupervisorTests {
         let spec = ServiceSpec(
             name: "parent", executable: "/bin/sh",
             arguments: ["-c", "sleep \(marker) & echo started; wait"],
-            readiness: .logLine("started"))
+            readiness: .all([.logLine("started"), .custom(ChildRunning(argv: ["sleep", marker]))]))
         let service = try await env.start(spec)
-        try await Task.sleep(for: .milliseconds(100))
         let children = ProcessProbe.pids(argv: ["sleep", marker])
         #expect(children.count == 1)
         await env.stop(service)

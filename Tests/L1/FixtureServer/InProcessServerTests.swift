@@ -25,13 +25,16 @@ struct InProcessServerTests {
 
     @Test func portInUseIsAnErrorNotAHang() async throws {
         let first = try await FixtureServer.start(state: FixtureServerState(config: try config("127.0.0.1:0")))
-        defer { Task { await first.stop() } }
-        do {
-            let clash = try await FixtureServer.start(state: FixtureServerState(config: try config("127.0.0.1:\(first.port)")))
-            await clash.stop()
-            Issue.record("a second server bound the same port")
-        } catch {
-            #expect("\(error)".lowercased().contains("address"), "\(error)")
+        try await withAsyncCleanup {
+            do {
+                let clash = try await FixtureServer.start(state: FixtureServerState(config: try config("127.0.0.1:\(first.port)")))
+                await clash.stop()
+                Issue.record("a second server bound the same port")
+            } catch {
+                #expect("\(error)".lowercased().contains("address"), "\(error)")
+            }
+        } cleanup: {
+            await first.stop()
         }
     }
 
