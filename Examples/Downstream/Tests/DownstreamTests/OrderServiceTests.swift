@@ -5,33 +5,11 @@ import GreenticTestKitTesting
 import ScenarioDSL
 import Testing
 
-/// Swift Testing: a service under test (here a small in-process responder standing in for the
-/// team's own binary) driven through NATS with the scenario DSL, and the fixture server's
-/// session API driven over HTTP.
+/// Swift Testing: the fixture server's session API driven over HTTP, in process and as a
+/// process. (A service driven through NATS with the scenario DSL is the README's sample, which
+/// DocSamples.swift compiles and runs here.)
 @Suite("Downstream: the kit from another package")
 struct OrderServiceTests {
-    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
-    func ordersAreConfirmedOnTheReplySubject() async throws {
-        let env = try TestEnv.required()
-        let service = try await NATSClient.connect(url: try env.natsURL())
-        let orders = try await service.subscribe("\(env.subjectPrefix).orders")
-        let worker = Task {
-            for await message in orders {
-                let order = try JSONValue.parse(message.payload)
-                try await service.publish("\(env.subjectPrefix).confirmed",
-                                          json: ["order": order["id"] ?? .null, "status": "confirmed"])
-            }
-        }
-        try await service.flush()
-        try await env.run(Scenario("an order is confirmed") {
-            Expect(subject: "${prefix}.confirmed", count: 2) { $0.json("status", equals: "confirmed") }
-            Publish(subject: "${prefix}.orders", json: ["id": "o-1"])
-            Publish(subject: "${prefix}.orders", json: ["id": "o-2"])
-        })
-        worker.cancel()
-        await service.close()
-    }
-
     @Test(.testEnv())
     func sessionsRoundTripThroughTheFixtureServer() async throws {
         let env = try TestEnv.required()
