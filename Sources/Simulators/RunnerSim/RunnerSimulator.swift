@@ -198,8 +198,9 @@ public final class RunnerSimulator: Sendable {
     }
 
     /// Runs a flow with retries (exponential backoff with jitter, each attempt in the attempt
-    /// log), then keeps its variables in the state store, stores or clears its session, publishes
-    /// its replies and events and records the effect log. Throws `ExhaustedAttempts` when every
+    /// log), then keeps its variables in the state store, stores or clears its session, records
+    /// the effect log, the attempt and the stats, and only then publishes its replies and events
+    /// (a reader that saw a reply finds the turn recorded). Throws `ExhaustedAttempts` when every
     /// attempt failed; nothing is published for a failed attempt.
     func execute(_ flow: FlowDocument, input envelope: JSONValue, scope: FlowEngine.Scope, correlation: String,
                  user: String? = nil, resuming: SessionRecord? = nil) async throws -> FlowEngine.Trace {
@@ -221,16 +222,18 @@ public final class RunnerSimulator: Sendable {
                 }
                 if trace.variables["session_id"] == nil { trace.variables["session_id"] = .string(session) }
                 try await persist(trace, flow: flow, scope: scope, session: session, user: user, resumed: resuming != nil)
-                let headers: NATSHeaders = ["Greentic-Correlation-Id": correlation, "Greentic-Tenant": scope.tenant]
-                for effect in trace.effects where effect.kind != .plan {
-                    try? await nats.publish(effect.subject, json: effect.payload, headers: headers)
-                }
+                // Everything the turn did is recorded before its replies leave: whoever sees a
+                // reply can read the effect log, the attempt log and the stats and find the turn.
                 effectLog.record(tenant: scope.tenant, session: session, trace: traceID, payload: envelope)
                 attemptLog.record(.init(trace: traceID, tenant: scope.tenant, session: session, flow: flow.id, attempt: attempt, outcome: "ok"))
                 state.withLock {
                     $0.stats.handled += 1
                     if trace.waiting != nil { $0.stats.waiting += 1 }
                     if resuming != nil { $0.stats.resumed += 1 }
+                }
+                let headers: NATSHeaders = ["Greentic-Correlation-Id": correlation, "Greentic-Tenant": scope.tenant]
+                for effect in trace.effects where effect.kind != .plan {
+                    try? await nats.publish(effect.subject, json: effect.payload, headers: headers)
                 }
                 return trace
             } catch {
@@ -334,8 +337,8 @@ public final class RunnerSimulator: Sendable {
             "error": ["code": "component_failed", "message": .string(lastError), "stage": .string(stage)],
             "envelope": envelope,
         ]
+        state.withLock { $0.stats.deadLettered += 1 }
         try? await nats.publish("dlq.\(FlowEngine.Scope.token(scope.tenant)).\(stage)", json: record,
                                 headers: ["Greentic-Correlation-Id": correlation, "Greentic-Tenant": scope.tenant])
-        state.withLock { $0.stats.deadLettered += 1 }
     }
 }
