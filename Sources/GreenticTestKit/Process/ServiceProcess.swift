@@ -70,9 +70,10 @@ public final class ServiceProcess: Sendable {
         state.withLock { $0.exitedAt }
     }
 
-    /// Waits for the process to end.
+    /// Waits for the process to end and for what it wrote before ending to be read: the log
+    /// file, `logTail` and the timeline hold its last lines when this returns.
     public func waitForExit() async -> ExitStatus {
-        await withCheckedContinuation { (c: CheckedContinuation<ExitStatus, Never>) in
+        let status = await withCheckedContinuation { (c: CheckedContinuation<ExitStatus, Never>) in
             let done: ExitStatus? = state.withLock { s in
                 if let exit = s.exit { return exit }
                 s.waiters.append(c)
@@ -80,18 +81,26 @@ public final class ServiceProcess: Sendable {
             }
             if let done { c.resume(returning: done) }
         }
+        await output.caughtUp()
+        return status
     }
 
-    /// Waits up to `timeout` for the process to end; nil if it is still running.
+    /// Waits up to `timeout` for the process to end (then, as `waitForExit()`, for its last
+    /// output to be read); nil if it is still running.
     public func waitForExit(timeout: Duration) async -> ExitStatus? {
         let deadline = ContinuousClock.now + timeout
         var interval = Duration.milliseconds(1)
         while ContinuousClock.now < deadline {
-            if let exit = exitStatus { return exit }
+            if let exit = exitStatus {
+                await output.caughtUp()
+                return exit
+            }
             try? await Task.sleep(for: interval)
             interval = min(interval * 2, .milliseconds(20))
         }
-        return exitStatus
+        guard let exit = exitStatus else { return nil }
+        await output.caughtUp()
+        return exit
     }
 
     /// Stops the whole process group: the stop signal, then `SIGKILL` after the grace period.
