@@ -224,3 +224,12 @@ int gt_write_executable(const char *path, const void *bytes, size_t count, unsig
     pthread_mutex_unlock(&fork_lock);
     return err;
 }
+
+int gt_pidfd_open(int pid) {
+#ifdef SYS_pidfd_open
+    return (int)syscall(SYS_pidfd_open, (pid_t)pid, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}

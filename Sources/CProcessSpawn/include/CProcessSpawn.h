@@ -42,4 +42,8 @@ int gt_pipe_cloexec(int fds[2]);
 /// meanwhile, so no child inherits the descriptor open for writing. Returns 0 or an errno.
 int gt_write_executable(const char *path, const void *bytes, size_t count, unsigned int mode);
 
+/// A pidfd for `pid` (readable once the process ends; close it), or -1 with errno set (the
+/// process is gone, or the kernel has no pidfd_open).
+int gt_pidfd_open(int pid);
+
 #endif

@@ -1,3 +1,4 @@
+import CProcessSpawn
 import Foundation
 
 /// Finds the processes a test environment's services left running. Every service starts with
@@ -34,6 +35,43 @@ enum ProcessLeakScan {
             found.append(Survivor(pid: pid, command: command.isEmpty ? "?" : command))
         }
         return found.sorted { $0.pid < $1.pid }
+    }
+
+    /// Waits until these processes have ended, or `timeout` passed: for processes that left
+    /// their service's group but end by themselves once it is gone (Chromium's crash handler
+    /// watches the browser and exits after it). Event-driven on Linux (a pidfd becomes readable
+    /// when its process ends); returns the pids still alive.
+    static func awaitExit(_ pids: [pid_t], timeout: Duration) async -> [pid_t] {
+        guard !pids.isEmpty else { return [] }
+        return await withCheckedContinuation { (c: CheckedContinuation<[pid_t], Never>) in
+            DispatchQueue.global().async {
+                var fds: [pollfd] = []
+                var alive: [pid_t] = []
+                var unwatchable: [pid_t] = []
+                for pid in pids {
+                    let fd = gt_pidfd_open(pid)
+                    if fd >= 0 {
+                        fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+                        alive.append(pid)
+                    } else if errno != ESRCH {
+                        unwatchable.append(pid)  // alive, but no pidfd: counted as still running
+                    }
+                }
+                let deadline = ContinuousClock.now + timeout
+                while !fds.isEmpty, ContinuousClock.now < deadline {
+                    let left = deadline - ContinuousClock.now
+                    let ms = Int32(max(1, min(Double(Int32.max), left.fractionalMilliseconds.rounded(.up))))
+                    guard poll(&fds, nfds_t(fds.count), ms) > 0 else { continue }
+                    for index in fds.indices.reversed() where fds[index].revents != 0 {
+                        close(fds[index].fd)
+                        fds.remove(at: index)
+                        alive.remove(at: index)
+                    }
+                }
+                for fd in fds { close(fd.fd) }
+                c.resume(returning: alive + unwatchable)
+            }
+        }
     }
 
     /// The state letter and process group of a `/proc/<pid>/stat` line. The command name is in

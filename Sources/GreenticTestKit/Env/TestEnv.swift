@@ -324,7 +324,7 @@ public final class TestEnv: Sendable {
             await lease.release()
         }
         leaks += await checkTracked(at: .infraReleased)
-        leaks += reclaimLeakedProcesses(groups: Set(services.map(\.pid)))
+        leaks += await reclaimLeakedProcesses(groups: Set(services.map(\.pid)), grace: services.map(\.spec.stopGrace).max() ?? .seconds(5))
         refreshSnapshot()
         try? FileManager.default.removeItem(at: secretsDirectory)
         reaper.unregisterCleanup(secretsDirectory.path)
@@ -344,9 +344,13 @@ public final class TestEnv: Sendable {
         return leaks
     }
 
-    /// Kills the processes that carry this environment's marker and outlived its services.
-    private func reclaimLeakedProcesses(groups: Set<pid_t>) -> [ResourceLeak] {
-        ProcessLeakScan.survivors(marker: processMarker, excludingGroups: groups).map { survivor in
+    /// Kills the processes that carry this environment's marker and outlived its services. One
+    /// that left its service's group gets the services' stop grace to end by itself once the
+    /// service is gone (as Chromium's crash handler does); one still running after it is a leak.
+    private func reclaimLeakedProcesses(groups: Set<pid_t>, grace: Duration) async -> [ResourceLeak] {
+        let found = ProcessLeakScan.survivors(marker: processMarker, excludingGroups: groups)
+        let alive = Set(await ProcessLeakScan.awaitExit(found.map(\.pid), timeout: grace))
+        return found.filter { alive.contains($0.pid) }.map { survivor in
             kill(survivor.pid, SIGKILL)
             let leak = ResourceLeak(kind: .process, detail: "\(survivor.pid) (\(survivor.command)), outside its service's process group")
             timeline.append(kind: "env", source: "harness", data: ["event": "leak", "leak": .string(leak.description)])
