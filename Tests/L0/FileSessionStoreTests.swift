@@ -97,3 +97,13 @@ struct FileSessionStoreTests {
         #expect(Set(reopened.compactMap(\.user)) == ["u2"])
     }
 }
+
+@Suite("Session stamps")
+struct SessionStampTests {
+    @Test func stampsAreStrictlyIncreasingWithinAProcess() {
+        let stamps = (0..<10_000).map { _ in SessionRecord.nowMs() }
+        #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 < $1 }, "two upserts in one millisecond must not tie")
+        let wall = UInt64(Date().timeIntervalSince1970 * 1000)
+        #expect(stamps.last! >= wall - 1 && stamps.last! < wall + 10_000, "stamps stay near the wall clock")
+    }
+}

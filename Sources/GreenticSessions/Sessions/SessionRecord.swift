@@ -1,5 +1,6 @@
 import Foundation
 import GreenticTestKit
+import Synchronization
 
 /// A stored session: a flow waiting at a node for a user of a tenant. Identified by
 /// (tenant, key): the same key under two tenants is two sessions.
@@ -65,10 +66,18 @@ public struct SessionRecord: Sendable, Equatable {
                   context: o["context"] ?? .null, updatedAtEpochMs: updated)
     }
 
-    /// Milliseconds since the Unix epoch, now.
+    /// Milliseconds since the Unix epoch, now, and strictly later than any stamp this process
+    /// gave before: two upserts within one millisecond still list newest first (listing orders
+    /// by this stamp), and a wall clock stepping back does not reorder them.
     public static func nowMs() -> UInt64 {
-        UInt64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        let wall = UInt64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        return lastStamp.withLock { last in
+            last = max(wall, last &+ 1)
+            return last
+        }
     }
+
+    private static let lastStamp = Mutex<UInt64>(0)
 }
 
 /// Which sessions an operation applies to; an absent field matches anything. A record without

@@ -38,11 +38,10 @@ struct SessionRoutesTests {
     @Test
     func listingIsMostRecentFirstAndResumePicksTheNewest() async throws {
         try await RouterTestClient.run { c in
-            _ = try await c.post("/sessions", json: ["tenant": "acme", "user": "u1", "key": "old", "flow_id": "flow-old"])
-            try await Task.sleep(for: .milliseconds(5))
-            _ = try await c.post("/sessions", json: ["tenant": "acme", "user": "u1", "key": "new", "flow_id": "flow-new"])
+            _ = try await c.post("/sessions", json: ["tenant": "acme", "user": "u1", "key": "a-old", "flow_id": "flow-old"])
+            _ = try await c.post("/sessions", json: ["tenant": "acme", "user": "u1", "key": "b-new", "flow_id": "flow-new"])
             let listed = try #require(try await c.get("/sessions?tenant=acme").json)
-            #expect(listed["sessions"]?.arrayValue?.compactMap { $0["key"]?.stringValue } == ["new", "old"])
+            #expect(listed["sessions"]?.arrayValue?.compactMap { $0["key"]?.stringValue } == ["b-new", "a-old"], "newest first, though the keys sort the other way")
 
             let resumed = try await c.post("/sessions/resume", json: ["tenant": "acme", "user": "u1", "payload": ["answer": 42]])
             #expect(resumed.status == 200)
