@@ -61,7 +61,7 @@ struct NATSBench: AsyncParsableCommand {
             }
             return n
         }
-        for _ in 0..<count { try await pub.publish("bench.\(size)", payload: payload) }
+        for _ in 0..<count { try pub.publish("bench.\(size)", payload: payload) }
         try await pub.flush()
         let received = await receiver.value
         let elapsed = ContinuousClock.now - start
@@ -77,7 +77,7 @@ struct NATSBench: AsyncParsableCommand {
         let client = try await NATSClient.connect(url: url)
         let sub = try await server.subscribe("bench.rr")
         try await server.flush()
-        let responder = Task { for await m in sub { try? await server.publish(m.replyTo!, payload: m.payload) } }
+        let responder = Task { for await m in sub { try? server.publish(m.replyTo!, payload: m.payload) } }
         var samples: [Double] = []
         for i in 0..<(count + 100) {
             let start = ContinuousClock.now

@@ -23,7 +23,7 @@ struct ScenarioBench: AsyncParsableCommand {
             let inbox = try await responderClient.subscribe("bench.echo")
             let responder = Task {
                 for await message in inbox {
-                    if let reply = message.replyTo { try? await responderClient.publish(reply, payload: message.payload) }
+                    if let reply = message.replyTo { try? responderClient.publish(reply, payload: message.payload) }
                 }
             }
             try await responderClient.flush()

@@ -15,7 +15,7 @@ struct FullInfraTests {
         let subject = "\(env.subjectPrefix).ping"
         let sub = try await client.subscribe(subject)
         try await client.flush()
-        try await client.publish(subject, text: "ping")
+        try client.publish(subject, text: "ping")
         #expect(await sub.next(timeout: .seconds(2))?.text == "ping")
         await client.close()
 

@@ -19,7 +19,7 @@ struct NetworkDropTests {
         let replies = try await client.subscribe("greentic.messaging.egress.>")
         try await client.flush()
         func send(_ i: Int) async throws {
-            try await client.publish("greentic.messaging.ingress.dev.acme.default.webchat", json: [
+            try client.publish("greentic.messaging.ingress.dev.acme.default.webchat", json: [
                 "id": .string("m\(i)"), "session_id": .string("s\(i)"), "channel": "webchat", "text": .string("status of repo-\(i)"),
                 "tenant": ["env": "dev", "tenant": "acme", "tenant_id": "acme", "attempt": 0],
             ])
@@ -44,7 +44,7 @@ struct NetworkDropTests {
         var resumed = false
         while ContinuousClock.now < reconnectedBy && !resumed {
             // Probe with a marked message until the runner answers it, i.e. it has resubscribed.
-            try await client.publish("greentic.messaging.ingress.dev.acme.default.webchat", json: [
+            try client.publish("greentic.messaging.ingress.dev.acme.default.webchat", json: [
                 "id": "probe", "session_id": "probe", "channel": "webchat", "text": "status of probe-repo",
                 "tenant": ["env": "dev", "tenant": "acme", "tenant_id": "acme", "attempt": 0],
             ])

@@ -78,7 +78,7 @@ public struct JetStream: Sendable {
         return try await withAsyncCleanup({
             let nanos = expires.wholeNanoseconds
             let request: JSONValue = ["batch": .number(Double(batch)), "expires": .number(Double(nanos))]
-            try await client.publish("$JS.API.CONSUMER.MSG.NEXT.\(stream).\(consumer)", payload: Data(JSONWriter.compact(request).utf8), replyTo: inbox)
+            try client.publish("$JS.API.CONSUMER.MSG.NEXT.\(stream).\(consumer)", payload: Data(JSONWriter.compact(request).utf8), replyTo: inbox)
             var messages: [NATSMessage] = []
             let deadline = ContinuousClock.now + expires + .milliseconds(500)
             while messages.count < batch {
@@ -97,7 +97,7 @@ public struct JetStream: Sendable {
     /// Acknowledges a fetched message.
     public func ack(_ message: NATSMessage) async throws {
         guard let reply = message.replyTo else { throw JetStreamError.unexpected("message on \(message.subject) has no ack subject") }
-        try await client.publish(reply, text: "+ACK")
+        try client.publish(reply, text: "+ACK")
     }
 
     func api(_ path: String, _ body: JSONValue?) async throws -> JSONValue {

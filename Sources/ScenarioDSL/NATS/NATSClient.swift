@@ -2,28 +2,19 @@ import Foundation
 import GreenticTestKit
 import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A NATS client on SwiftNIO: publish (with headers), subscribe (with queue groups) as async
 /// sequences, `flush()` as a PING/PONG barrier, request/reply over one muxed inbox with "no
-/// responders" reported as its own error, and reconnection with backoff: subscriptions are
-/// restored and publishes made while disconnected are buffered (up to `reconnectBufferBytes`)
-/// and sent once the connection is back. Never blocks an event loop.
+/// responders" reported as its own error, token, user/password, NKey and `.creds`
+/// authentication, TLS, and reconnection with backoff: subscriptions are restored and publishes
+/// made while disconnected are buffered (up to `reconnectBufferBytes`) and sent once the
+/// connection is back. Publishing never suspends, so it is synchronous and runs at the same rate
+/// from any isolation. Never blocks an event loop.
 public final class NATSClient: Sendable {
-    /// Connection settings.
-    public struct Options: Sendable {
-        public var name = "greentic-testkit"
-        public var connectTimeout: Duration = .seconds(5)
-        /// Reconnect attempts after a lost connection before giving up (then the client closes).
-        public var maxReconnectAttempts = 120
-        public var reconnectWaitMin: Duration = .milliseconds(10)
-        public var reconnectWaitMax: Duration = .seconds(1)
-        /// Bytes of publishes kept while disconnected; beyond that a publish fails with `.notConnected`.
-        public var reconnectBufferBytes = 8 * 1024 * 1024
-
-        public init() {}
-    }
-
+    /// The client's link, across connections: one connection is current, or it is being
+    /// replaced, or the client is closed for good.
     enum Phase {
         case connecting
         case connected(any Channel, generation: Int)
@@ -36,49 +27,61 @@ public final class NATSClient: Sendable {
         var generation = 0
         var info: JSONValue = .null
         var maxPayload = 1_048_576
-        var nextSid: UInt64 = 1
-        var subscriptions: [UInt64: NATSSubscription] = [:]
         var pongWaiters: [(continuation: CheckedContinuation<Void, any Error>, generation: Int)] = []
-        var buffer: [UInt8] = []
-        var inboxPrefix = "_INBOX." + NATSClient.token(22)
-        var muxSid: UInt64?
-        var requests: [String: CheckedContinuation<NATSMessage, any Error>] = [:]
+        /// Publishes made while reconnecting, sent once the connection is back.
+        var reconnectBuffer = ByteBufferAllocator().buffer(capacity: 0)
         var reconnects = 0
         var lastServerError: String?
         /// Bytes written since the last flush was scheduled; sent in one write per event-loop turn.
         var outbound = ByteBufferAllocator().buffer(capacity: 0)
         var flushScheduled = false
+        /// The TLS context, made once (from the options, or the defaults when a server requires TLS).
+        var tlsContext: NIOSSLContext?
     }
 
-    let url: String
-    let host: String
-    let port: Int
+    let address: NATSServerAddress
     public let options: Options
+    private let connector: any NATSConnector
     let state = Mutex(State())
+    let subscriptions = NATSSubscriptionTable()
+    let requests = NATSRequestRouter()
     /// The arrival number of the last message read off any of this client's connections.
     private let arrivals = Atomic<UInt64>(0)
+    private let nextRequest = Atomic<UInt64>(0)
 
-    private init(url: String, host: String, port: Int, options: Options) {
-        self.url = url
-        self.host = host
-        self.port = port
+    /// The URL with any credential in it replaced by `***`.
+    public var url: String { address.redacted }
+
+    private init(address: NATSServerAddress, options: Options, connector: any NATSConnector) {
+        self.address = address
         self.options = options
+        self.connector = connector
     }
 
-    /// Connects (INFO, CONNECT, PING/PONG) to `nats://host:port`.
+    /// Connects (INFO, CONNECT, PING/PONG) to `nats://host:port` or `tls://host:port`.
     public static func connect(url: String, options: Options = Options()) async throws -> NATSClient {
-        guard let (host, port) = InfraEndpoints.hostPort(url) else { throw NATSError.invalidURL(url) }
-        let client = NATSClient(url: url, host: host, port: port, options: options)
+        try await connect(url: url, options: options, connector: NATSTCPConnector())
+    }
+
+    /// Connects through `connector` (the handler tests pass an in-memory channel).
+    package static func connect(url: String, options: Options, connector: any NATSConnector,
+                                environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> NATSClient {
+        let address = try NATSServerAddress(url)
+        let client = NATSClient(address: address, options: options.resolved(for: address, environment: environment), connector: connector)
+        if let tls = client.options.tls {
+            let context = try tls.makeContext()
+            client.state.withLock { $0.tlsContext = context }
+        }
         do {
             let (channel, generation) = try await client.establish()
             client.activate(channel, generation: generation)
         } catch {
-            client.state.withLock { $0.phase = .closed }
+            client.shutDown(error: NATSError.closed)
             throw error
         }
         if let env = TestEnv.current {
             env.track(TrackedResource(
-                kind: .natsConnection, detail: "'\(options.name)' to \(url), never closed", point: .bodyEnded,
+                kind: .natsConnection, detail: "'\(client.options.name)' to \(address.redacted), never closed", point: .bodyEnded,
                 stillHeld: { !client.isClosed }, reclaim: { await client.close() }))
         }
         return client
@@ -100,64 +103,116 @@ public final class NATSClient: Sendable {
     public var reconnectCount: Int { state.withLock { $0.reconnects } }
     public var isConnected: Bool { state.withLock { if case .connected = $0.phase { true } else { false } } }
     public var isClosed: Bool { state.withLock { if case .closed = $0.phase { true } else { false } } }
+    /// The last `-ERR` the server sent, if any.
+    public var lastServerError: String? { state.withLock { $0.lastServerError } }
 
     // MARK: Connection
 
-    /// Opens a TCP connection and completes the handshake; returns the channel and its generation.
+    /// Opens a connection and completes the handshake; returns the channel and its generation.
     private func establish() async throws -> (any Channel, Int) {
         let generation = state.withLock { s -> Int in
             s.generation += 1
             return s.generation
         }
-        let handshake = MultiThreadedEventLoopGroup.singleton.next().makePromise(of: Void.self)
-        let connect = "CONNECT " + JSONWriter.compact([
-            "verbose": false, "pedantic": false, "headers": true, "no_responders": true,
-            "name": .string(options.name), "lang": "swift", "version": "1.0", "protocol": 1,
-        ]) + "\r\nPING\r\n"
+        let handshake = Mutex<EventLoopPromise<Void>?>(nil)
         let channel: any Channel
         do {
-            channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(options.connectTimeout.timeAmount)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .channelInitializer { [self] channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(
-                            NATSInboundHandler(client: self, generation: generation, handshake: handshake, connectLine: connect))
-                    }
+            channel = try await connector.connect(host: address.host, port: address.port, timeout: options.connectTimeout) { [self] channel in
+                let promise = channel.eventLoop.makePromise(of: Void.self)
+                handshake.withLock { $0 = promise }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NATSInboundHandler(client: self, generation: generation, handshake: promise))
                 }
-                .connect(host: host, port: port).get()
+            }
         } catch {
-            handshake.fail(NATSError.connectionFailed("\(host):\(port): \(error)"))
-            throw NATSError.connectionFailed("\(host):\(port): \(error)")
+            throw NATSError.connectionFailed("\(address.host):\(address.port): \(error)")
+        }
+        guard let promise = handshake.withLock({ $0 }) else {
+            channel.close(promise: nil)
+            throw NATSError.connectionFailed("\(address.redacted): the connection was set up without the client's handler")
         }
         do {
-            try await withDeadline(options.connectTimeout, what: "NATS handshake with \(url)") {
-                try await handshake.futureResult.get()
+            try await withDeadline(options.connectTimeout, what: "NATS handshake with \(address.redacted)") {
+                try await promise.futureResult.get()
             }
         } catch {
             try? await channel.close()
-            if let e = error as? NATSError { throw e }
-            throw NATSError.connectionFailed("\(url): \(error)")
+            throw Self.natsError(error)
         }
         return (channel, generation)
+    }
+
+    /// Takes the server's INFO; returns the CONNECT + PING to send, after inserting the TLS
+    /// handler with `upgrade` when TLS is required by either side.
+    func acceptInfo(_ text: String, upgrade: (NIOSSLClientHandler) throws -> Void) throws -> ByteBuffer {
+        let info = (try? JSONValue.parse(text)) ?? .object([:])
+        let serverRequiresTLS = info["tls_required"] == true
+        let serverOffersTLS = serverRequiresTLS || info["tls_available"] == true
+        let wantTLS = address.tlsRequired || options.tls != nil
+        let tlsContext = try state.withLock { s throws(NATSError) -> NIOSSLContext? in
+            s.info = info
+            if let max = info["max_payload"]?.doubleValue { s.maxPayload = Int(max) }
+            guard wantTLS || serverRequiresTLS else { return nil }
+            if s.tlsContext == nil { s.tlsContext = try NATSTLS().makeContext() }
+            return s.tlsContext
+        }
+        if let tlsContext {
+            guard serverOffersTLS else {
+                throw NATSError.tlsFailed("\(address.redacted) does not offer TLS (its INFO has no tls_required or tls_available)")
+            }
+            try upgrade(try NATSTLS.handler(context: tlsContext, host: address.host, serverName: options.tls?.serverName))
+        }
+        var fields: [String: JSONValue] = [
+            "verbose": false, "pedantic": false, "headers": true, "no_responders": true,
+            "name": .string(options.name), "lang": "swift", "version": "1.0", "protocol": 1,
+            "tls_required": .bool(tlsContext != nil),
+        ]
+        if let auth = options.auth ?? address.auth {
+            for (key, value) in try auth.connectFields(nonce: info["nonce"]?.stringValue) { fields[key] = value }
+        }
+        return NATSFrameEncoder.frame { NATSFrameEncoder.connect(fields, into: &$0) }
+    }
+
+    /// A handshake failure as the user should read it: a refused credential names its method.
+    func handshakeError(_ error: NATSError) -> NATSError {
+        guard case .serverError(let message) = error else { return error }
+        let lower = message.lowercased()
+        guard lower.contains("authorization") || lower.contains("authentication") else { return error }
+        if let auth = options.auth ?? address.auth {
+            return .authenticationFailed(method: auth.method, reason: "\(address.redacted) refused it ('\(message)')")
+        }
+        return .authenticationFailed(
+            method: "none", reason: "\(address.redacted) requires a credential ('\(message)'): set NATSClient.Options.auth, put it in the URL, or set E2E_NATS_CREDS")
+    }
+
+    /// Any error as a NATSError (a TLS failure named as one).
+    static func natsError(_ error: any Error) -> NATSError {
+        if let error = error as? NATSError { return error }
+        if error is NIOSSLError || String(reflecting: type(of: error)).contains("NIOSSL") || String(reflecting: type(of: error)).contains("BoringSSL") {
+            return .tlsFailed("\(error)")
+        }
+        if let error = error as? ProbeError { return .timeout("\(error)") }
+        return .connectionFailed("\(error)")
     }
 
     /// Makes an established channel current: restores subscriptions, re-sends the PINGs of
     /// waiters from a lost connection, then the buffered publishes.
     private func activate(_ channel: any Channel, generation: Int) {
+        let subs = subscriptions.all
+        let mux = requests.sid
         state.withLock { s in
-            var out = ByteBufferAllocator().buffer(capacity: 256 + s.buffer.count)
-            for (sid, sub) in s.subscriptions.sorted(by: { $0.key < $1.key }) {
-                out.writeString("SUB \(sub.subject)\(sub.queue.map { " \($0)" } ?? "") \(sid)\r\n")
-                if let remaining = sub.remainingBeforeLimit { out.writeString("UNSUB \(sid) \(remaining)\r\n") }
+            var out = ByteBufferAllocator().buffer(capacity: 256 + s.reconnectBuffer.readableBytes)
+            for sub in subs {
+                NATSFrameEncoder.subscribe(subject: sub.subject, queue: sub.queue, sid: sub.sid, into: &out)
+                if let remaining = sub.remainingBeforeLimit { NATSFrameEncoder.unsubscribe(sid: sub.sid, after: remaining, into: &out) }
             }
-            if let mux = s.muxSid { out.writeString("SUB \(s.inboxPrefix).* \(mux)\r\n") }
+            if let mux { NATSFrameEncoder.subscribe(subject: requests.prefix + ".*", queue: nil, sid: mux, into: &out) }
             for i in s.pongWaiters.indices where s.pongWaiters[i].generation != generation {
                 s.pongWaiters[i].generation = generation
-                out.writeString("PING\r\n")
+                NATSFrameEncoder.ping(into: &out)
             }
-            out.writeBytes(s.buffer)
-            s.buffer = []
+            out.writeBuffer(&s.reconnectBuffer)
+            s.reconnectBuffer.clear()
             s.phase = .connected(channel, generation: generation)
             if out.readableBytes > 0 { channel.writeAndFlush(out, promise: nil) }
         }
@@ -176,13 +231,14 @@ public final class NATSClient: Sendable {
         return channel != nil
     }
 
-    /// Called by the handler when its connection ends.
-    func connectionLost(generation: Int, error: any Error) {
+    /// Called by the handler when its connection ends: only the current connection's end starts
+    /// a reconnect, and only one runs at a time.
+    func connectionLost(generation: Int) {
         let reconnect = state.withLock { s -> Bool in
             guard case .connected(_, let current) = s.phase, current == generation else { return false }
             s.phase = .reconnecting
             // Bytes not yet handed to the socket are sent again after reconnecting.
-            s.buffer.append(contentsOf: s.outbound.readableBytesView)
+            s.reconnectBuffer.writeBuffer(&s.outbound)
             s.outbound.clear()
             return true
         }
@@ -212,51 +268,30 @@ public final class NATSClient: Sendable {
                 wait = min(wait * 2, options.reconnectWaitMax)
             }
         }
-        shutDown(error: NATSError.connectionFailed("gave up reconnecting to \(url) after \(options.maxReconnectAttempts) attempts"))
+        shutDown(error: NATSError.connectionFailed("gave up reconnecting to \(address.redacted) after \(options.maxReconnectAttempts) attempts"))
     }
 
     // MARK: Publishing
 
-    /// Publishes a payload (optionally with headers and a reply subject).
-    public func publish(_ subject: String, payload: Data = Data(), headers: NATSHeaders? = nil, replyTo: String? = nil) async throws {
-        try publishNow(subject, payload: payload, headers: headers, replyTo: replyTo)
-    }
-
-    /// Encodes and queues a publish without suspending.
-    func publishNow(_ subject: String, payload: Data, headers: NATSHeaders?, replyTo: String?) throws {
+    /// Publishes a payload (optionally with headers and a reply subject). Never suspends: the
+    /// bytes are queued and written on the connection's next event-loop turn.
+    public func publish(_ subject: String, payload: Data = Data(), headers: NATSHeaders? = nil, replyTo: String? = nil) throws {
         try Self.validate(subject)
-        let headerBytes = headers?.encoded ?? []
-        let total = headerBytes.count + payload.count
+        let headerBytes = headers?.encoded
+        let total = (headerBytes?.count ?? 0) + payload.count
         let limit = maxPayload
         guard total <= limit else { throw NATSError.maxPayloadExceeded(size: total, max: limit) }
-        var buffer = ByteBufferAllocator().buffer(capacity: subject.utf8.count + (replyTo?.utf8.count ?? 0) + total + 40)
-        buffer.writeStaticString(headers != nil ? "HPUB " : "PUB ")
-        buffer.writeString(subject)
-        if let replyTo {
-            buffer.writeStaticString(" ")
-            buffer.writeString(replyTo)
-        }
-        if headers != nil {
-            buffer.writeStaticString(" ")
-            buffer.writeString(String(headerBytes.count))
-        }
-        buffer.writeStaticString(" ")
-        buffer.writeString(String(total))
-        buffer.writeStaticString("\r\n")
-        if headers != nil { buffer.writeBytes(headerBytes) }
-        buffer.writeBytes(payload)
-        buffer.writeStaticString("\r\n")
-        try send(buffer)
+        try send { NATSFrameEncoder.publish(subject: subject, replyTo: replyTo, headers: headerBytes, payload: payload, into: &$0) }
     }
 
     /// Publishes text as UTF-8.
-    public func publish(_ subject: String, text: String, headers: NATSHeaders? = nil) async throws {
-        try await publish(subject, payload: Data(text.utf8), headers: headers)
+    public func publish(_ subject: String, text: String, headers: NATSHeaders? = nil) throws {
+        try publish(subject, payload: Data(text.utf8), headers: headers)
     }
 
     /// Publishes a JSON value.
-    public func publish(_ subject: String, json: JSONValue, headers: NATSHeaders? = nil) async throws {
-        try await publish(subject, payload: Data(JSONWriter.compact(json).utf8), headers: headers)
+    public func publish(_ subject: String, json: JSONValue, headers: NATSHeaders? = nil) throws {
+        try publish(subject, payload: Data(JSONWriter.compact(json).utf8), headers: headers)
     }
 
     // MARK: Subscribing
@@ -276,29 +311,28 @@ public final class NATSClient: Sendable {
     private func subscribe(_ subject: String, queue: String?, observer: (@Sendable (NATSMessage) -> Void)?) throws -> NATSSubscription {
         try Self.validate(subject)
         if let queue { try Self.validate(queue) }
-        let subscription = state.withLock { s -> NATSSubscription in
-            let sid = s.nextSid
-            s.nextSid += 1
-            let sub = NATSSubscription(sid: sid, subject: subject, queue: queue, client: self, observer: observer)
-            s.subscriptions[sid] = sub
-            return sub
-        }
+        guard let subscription = subscriptions.add({
+            NATSSubscription(sid: $0, subject: subject, queue: queue, client: self, limits: options.pendingLimits, observer: observer)
+        }) else { throw NATSError.closed }
         do {
-            try send(ByteBuffer(string: "SUB \(subject)\(queue.map { " \($0)" } ?? "") \(subscription.sid)\r\n"))
+            try send { NATSFrameEncoder.subscribe(subject: subject, queue: queue, sid: subscription.sid, into: &$0) }
         } catch {
-            _ = state.withLock { $0.subscriptions.removeValue(forKey: subscription.sid) }
+            subscriptions.remove(subscription.sid)
             throw error
         }
         return subscription
     }
 
     func unsubscribe(_ sid: UInt64, after max: Int?) throws {
-        if let max {
-            try send(ByteBuffer(string: "UNSUB \(sid) \(max)\r\n"))
-        } else {
-            _ = state.withLock { $0.subscriptions.removeValue(forKey: sid) }?.finish()
-            try send(ByteBuffer(string: "UNSUB \(sid)\r\n"))
-        }
+        if max == nil { subscriptions.remove(sid)?.finish() }
+        try send { NATSFrameEncoder.unsubscribe(sid: sid, after: max, into: &$0) }
+    }
+
+    /// A subscription started dropping messages: recorded once in the test's timeline and log.
+    func reportSlowConsumer(_ subscription: NATSSubscription) {
+        let text = "NATS slow consumer: subscription \(subscription.sid) on '\(subscription.subject)' reached its pending limits "
+            + "(\(subscription.limits.messages) messages / \(subscription.limits.bytes) bytes) and drops new messages; consume faster or raise Options.pendingLimits"
+        if let env = TestEnv.current { env.log(text) } else { FileHandle.standardError.write(Data((text + "\n").utf8)) }
     }
 
     // MARK: Flush and request/reply
@@ -308,22 +342,19 @@ public final class NATSClient: Sendable {
         do {
             try await withDeadline(timeout, what: "NATS flush") { [self] in
                 try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                    let result = state.withLock { s -> Result<Void, any Error>? in
+                    let refused = state.withLock { s -> Bool in
                         switch s.phase {
-                        case .closed, .connecting: return .failure(NATSError.closed)
+                        case .closed, .connecting: return true
                         case .connected(let channel, let generation):
                             s.pongWaiters.append((c, generation))
-                            s.outbound.writeString("PING\r\n")
-                            if !s.flushScheduled {
-                                s.flushScheduled = true
-                                channel.eventLoop.execute { [self] in self.flushOutbound(channel, generation: generation) }
-                            }
+                            NATSFrameEncoder.ping(into: &s.outbound)
+                            scheduleFlush(&s, channel, generation)
                         case .reconnecting:
                             s.pongWaiters.append((c, -1))
                         }
-                        return nil
+                        return false
                     }
-                    if case .failure(let e) = result { c.resume(throwing: e) }
+                    if refused { c.resume(throwing: NATSError.closed) }
                 }
             }
         } catch let error as ProbeError {
@@ -337,22 +368,22 @@ public final class NATSClient: Sendable {
                         timeout: Duration = .seconds(5)) async throws -> NATSMessage {
         try Self.validate(subject)
         try ensureMuxSubscription()
-        let token = Self.token(12)
-        let inbox = state.withLock { "\($0.inboxPrefix).\(token)" }
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let token = String(nextRequest.wrappingAdd(1, ordering: .relaxed).newValue, radix: 36)
+        let inbox = requests.prefix + "." + token
+        let loop = currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
         return try await withCheckedThrowingContinuation { (c: CheckedContinuation<NATSMessage, any Error>) in
-            state.withLock { $0.requests[token] = c }
+            requests.register(token, c)
             let timer = loop.scheduleTask(in: timeout.timeAmount) { [self] in
-                failRequest(token, NATSError.timeout("no reply on '\(subject)' within \(timeout)"))
+                requests.fail(token, NATSError.timeout("no reply on '\(subject)' within \(timeout)"))
             }
             do {
-                try publishNow(subject, payload: payload, headers: headers, replyTo: inbox)
+                try publish(subject, payload: payload, headers: headers, replyTo: inbox)
             } catch {
                 timer.cancel()
-                failRequest(token, error)
+                requests.fail(token, error)
                 return
             }
-            // The timer is harmless once the request is answered: failRequest finds nothing.
+            // The timer is harmless once the request is answered: fail finds nothing.
             _ = timer
         }
     }
@@ -365,16 +396,13 @@ public final class NATSClient: Sendable {
         }
     }
 
+    private var currentEventLoop: (any EventLoop)? {
+        state.withLock { if case .connected(let channel, _) = $0.phase { channel.eventLoop } else { nil } }
+    }
+
     private func ensureMuxSubscription() throws {
-        let needed = state.withLock { s -> (UInt64, String)? in
-            guard s.muxSid == nil else { return nil }
-            let sid = s.nextSid
-            s.nextSid += 1
-            s.muxSid = sid
-            return (sid, s.inboxPrefix)
-        }
-        if let (sid, prefix) = needed {
-            try send(ByteBuffer(string: "SUB \(prefix).* \(sid)\r\n"))
+        if let sid = requests.claimSubscription(subscriptions.allocateSid) {
+            try send { NATSFrameEncoder.subscribe(subject: requests.prefix + ".*", queue: nil, sid: sid, into: &$0) }
         }
     }
 
@@ -392,8 +420,7 @@ public final class NATSClient: Sendable {
 
     /// Unsubscribes everything, flushes, then closes.
     public func drain(timeout: Duration = .seconds(5)) async throws {
-        let sids = state.withLock { Array($0.subscriptions.keys) }
-        for sid in sids { try send(ByteBuffer(string: "UNSUB \(sid)\r\n")) }
+        for sid in subscriptions.sids { try send { NATSFrameEncoder.unsubscribe(sid: sid, after: nil, into: &$0) } }
         try await flush(timeout: timeout)
         await close()
     }
@@ -402,23 +429,29 @@ public final class NATSClient: Sendable {
 
     /// Writes when connected (coalesced: one write and flush per event-loop turn), buffers while
     /// reconnecting, fails when closed.
-    func send(_ buffer: ByteBuffer) throws {
+    func send(_ write: (inout ByteBuffer) -> Void) throws {
         try state.withLock { s in
             switch s.phase {
             case .connected(let channel, let generation):
-                var b = buffer
-                s.outbound.writeBuffer(&b)
-                if !s.flushScheduled {
-                    s.flushScheduled = true
-                    channel.eventLoop.execute { [self] in self.flushOutbound(channel, generation: generation) }
-                }
+                write(&s.outbound)
+                scheduleFlush(&s, channel, generation)
             case .reconnecting:
-                guard s.buffer.count + buffer.readableBytes <= options.reconnectBufferBytes else { throw NATSError.notConnected }
-                s.buffer.append(contentsOf: buffer.readableBytesView)
+                let before = s.reconnectBuffer.writerIndex
+                write(&s.reconnectBuffer)
+                if s.reconnectBuffer.readableBytes > options.reconnectBufferBytes {
+                    s.reconnectBuffer.moveWriterIndex(to: before)
+                    throw NATSError.notConnected
+                }
             case .closed, .connecting:
                 throw NATSError.closed
             }
         }
+    }
+
+    private func scheduleFlush(_ s: inout State, _ channel: any Channel, _ generation: Int) {
+        guard !s.flushScheduled else { return }
+        s.flushScheduled = true
+        channel.eventLoop.execute { [self] in self.flushOutbound(channel, generation: generation) }
     }
 
     private func flushOutbound(_ channel: any Channel, generation: Int) {
@@ -432,6 +465,7 @@ public final class NATSClient: Sendable {
         if let bytes { channel.writeAndFlush(bytes, promise: nil) }
     }
 
+    /// A server operation other than a message, once the connection runs.
     func handle(_ op: NATSServerOp) {
         switch op {
         case .info(let json):
@@ -445,15 +479,14 @@ public final class NATSClient: Sendable {
                 s.pongWaiters.isEmpty ? nil : s.pongWaiters.removeFirst().continuation
             }
             waiter?.resume()
-        case .ok, .ping:
+        case .ok, .ping, .msg:
             break
         case .err(let message):
             state.withLock { $0.lastServerError = message }
+            // These leave the connection open; any other -ERR is followed by the server closing it.
             let lower = message.lowercased()
-            if lower.contains("permissions violation") || lower.contains("invalid subject") { return }
+            if lower.contains("permissions violation") || lower.contains("invalid subject") || lower.contains("slow consumer") { return }
             shutDown(error: NATSError.serverError(message))
-        case .msg(let message):
-            deliver(message)
         }
     }
 
@@ -463,85 +496,23 @@ public final class NATSClient: Sendable {
         message.receivedAt = now
     }
 
-    /// The last `-ERR` the server sent, if any.
-    public var lastServerError: String? { state.withLock { $0.lastServerError } }
-
-    /// Delivers the messages of one read: one state lock, then each subscription's share at once.
+    /// Delivers the messages of one read.
     func deliver(_ messages: [NATSMessage]) {
-        var perSubscription: [UInt64: (NATSSubscription, [NATSMessage])] = [:]
-        var order: [UInt64] = []
-        var replies: [(CheckedContinuation<NATSMessage, any Error>, NATSMessage)] = []
-        // Observed subscriptions get their messages one by one in arrival order across all
-        // of them (grouping by subscription would reorder messages of different subjects).
-        var observed: [(NATSSubscription, NATSMessage)] = []
-        state.withLock { s in
-            for message in messages {
-                if message.sid == s.muxSid {
-                    let token = String(message.subject.dropFirst(s.inboxPrefix.count + 1))
-                    if let c = s.requests.removeValue(forKey: token) { replies.append((c, message)) }
-                } else if let sub = s.subscriptions[message.sid], sub.observer != nil {
-                    observed.append((sub, message))
-                } else if let sub = s.subscriptions[message.sid] {
-                    if perSubscription[message.sid] == nil { order.append(message.sid); perSubscription[message.sid] = (sub, []) }
-                    perSubscription[message.sid]!.1.append(message)
-                }
-            }
-        }
-        for (sub, message) in observed {
-            if sub.deliver(message) { _ = state.withLock { $0.subscriptions.removeValue(forKey: sub.sid) } }
-        }
-        for sid in order {
-            let (sub, list) = perSubscription[sid]!
-            if sub.deliver(contentsOf: list) { _ = state.withLock { $0.subscriptions.removeValue(forKey: sid) } }
-        }
-        for (c, message) in replies {
-            if message.status == 503 { c.resume(throwing: NATSError.noResponders(subject: message.subject)) } else { c.resume(returning: message) }
-        }
+        subscriptions.deliver(messages, requests: requests)
     }
 
-    private func deliver(_ message: NATSMessage) {
-        enum Target { case sub(NATSSubscription), request(CheckedContinuation<NATSMessage, any Error>), none }
-        let target = state.withLock { s -> Target in
-            if message.sid == s.muxSid {
-                let token = String(message.subject.dropFirst(s.inboxPrefix.count + 1))
-                if let c = s.requests.removeValue(forKey: token) { return .request(c) }
-                return .none
-            }
-            if let sub = s.subscriptions[message.sid] { return .sub(sub) }
-            return .none
-        }
-        switch target {
-        case .sub(let sub):
-            if sub.deliver(message) { _ = state.withLock { $0.subscriptions.removeValue(forKey: sub.sid) } }
-        case .request(let c):
-            if message.status == 503 {
-                c.resume(throwing: NATSError.noResponders(subject: message.subject))
-            } else {
-                c.resume(returning: message)
-            }
-        case .none:
-            break
-        }
-    }
-
-    private func failRequest(_ token: String, _ error: any Error) {
-        state.withLock { $0.requests.removeValue(forKey: token) }?.resume(throwing: error)
-    }
-
+    /// Closes for good: subscriptions end, flushes and requests fail with `error`.
     func shutDown(error: any Error) {
-        let (subs, pongs, requests) = state.withLock { s in
+        let pongs = state.withLock { s in
             s.phase = .closed
-            s.buffer = []
-            defer {
-                s.subscriptions = [:]
-                s.pongWaiters = []
-                s.requests = [:]
-            }
-            return (Array(s.subscriptions.values), s.pongWaiters.map(\.continuation), Array(s.requests.values))
+            s.reconnectBuffer.clear()
+            s.outbound.clear()
+            defer { s.pongWaiters = [] }
+            return s.pongWaiters.map(\.continuation)
         }
-        subs.forEach { $0.finish() }
+        subscriptions.close()
+        requests.close(Self.natsError(error))
         pongs.forEach { $0.resume(throwing: error) }
-        requests.forEach { $0.resume(throwing: error) }
     }
 
     static func validate(_ subject: String) throws {
@@ -553,94 +524,5 @@ public final class NATSClient: Sendable {
     static func token(_ length: Int) -> String {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
         return String((0..<length).map { _ in alphabet.randomElement()! })
-    }
-}
-
-/// Feeds inbound bytes to the parser and operations to the client; completes the handshake
-/// (INFO → CONNECT + PING → PONG) and answers server PINGs.
-final class NATSInboundHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
-
-    private var parser = NATSParser()
-    private var batch: [NATSMessage] = []
-    private let client: NATSClient
-    private let generation: Int
-    private let handshake: EventLoopPromise<Void>
-    private let connectLine: String
-    private var phase = 0  // 0: awaiting INFO, 1: awaiting PONG, 2: running
-
-    init(client: NATSClient, generation: Int, handshake: EventLoopPromise<Void>, connectLine: String) {
-        self.client = client
-        self.generation = generation
-        self.handshake = handshake
-        self.connectLine = connectLine
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var buffer = unwrapInboundIn(data)
-        if let bytes = buffer.readBytes(length: buffer.readableBytes) { parser.append(bytes) }
-        // One instant per read: every message of a read arrived together.
-        var now: ContinuousClock.Instant?
-        do {
-            while var op = try parser.next() {
-                if case .msg(var message) = op {
-                    if now == nil { now = .now }
-                    client.stamp(&message, at: now!)
-                    op = .msg(message)
-                }
-                if op == .ping {
-                    context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "PONG\r\n")), promise: nil)
-                    continue
-                }
-                switch phase {
-                case 0:
-                    guard case .info = op else { throw NATSError.protocolViolation("expected INFO, got \(op)") }
-                    client.handle(op)
-                    phase = 1
-                    context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: connectLine)), promise: nil)
-                case 1:
-                    switch op {
-                    case .pong:
-                        phase = 2
-                        handshake.succeed(())
-                    case .err(let message):
-                        throw NATSError.serverError(message)
-                    default:
-                        client.handle(op)
-                    }
-                default:
-                    if case .msg(let message) = op {
-                        batch.append(message)
-                    } else {
-                        if !batch.isEmpty { client.deliver(batch); batch.removeAll(keepingCapacity: true) }
-                        client.handle(op)
-                    }
-                }
-            }
-            if !batch.isEmpty { client.deliver(batch); batch.removeAll(keepingCapacity: true) }
-        } catch {
-            batch.removeAll()
-            fail(error, context: context)
-        }
-    }
-
-    private func fail(_ error: any Error, context: ChannelHandlerContext) {
-        if phase < 2 { handshake.fail(error) } else { client.shutDown(error: error) }
-        context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        if phase < 2 {
-            handshake.fail(NATSError.connectionFailed("connection closed during the handshake"))
-        } else {
-            client.connectionLost(generation: generation, error: NATSError.closed)
-        }
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if phase < 2 { handshake.fail(NATSError.connectionFailed("\(error)")) }
-        context.close(promise: nil)
     }
 }

@@ -4,7 +4,9 @@ import Synchronization
 
 /// A subscription's messages as an async sequence. Ends on `unsubscribe()`, after the
 /// `max` messages of `unsubscribe(after:)`, or when the connection closes. Waiting with a
-/// timeout (`next(timeout:)`) never ends the subscription.
+/// timeout (`next(timeout:)`) never ends the subscription. A consumer that falls behind by more
+/// than its pending limits loses the newest messages, counted in `droppedCount`, instead of
+/// growing without bound.
 public final class NATSSubscription: AsyncSequence, Sendable {
     public typealias Element = NATSMessage
 
@@ -19,9 +21,15 @@ public final class NATSSubscription: AsyncSequence, Sendable {
     let observer: (@Sendable (NATSMessage) -> Void)?
     /// `unsubscribe(after:)`'s limit and the count delivered so far (one producer: the reader).
     private let limit = Mutex<(max: Int?, delivered: Int, finished: Bool)>((nil, 0, false))
+    /// The most this subscription queues before it drops (from `NATSClient.Options.pendingLimits`).
+    public let limits: NATSClient.PendingLimits
+    /// Payload bytes queued and messages dropped for the pending limits.
+    private let pending = Mutex<(bytes: Int, dropped: Int)>((0, 0))
 
-    init(sid: UInt64, subject: String, queue: String?, client: NATSClient, observer: (@Sendable (NATSMessage) -> Void)? = nil) {
+    init(sid: UInt64, subject: String, queue: String?, client: NATSClient, limits: NATSClient.PendingLimits,
+         observer: (@Sendable (NATSMessage) -> Void)? = nil) {
         self.observer = observer
+        self.limits = limits
         self.sid = sid
         self.subject = subject
         self.queue = queue
@@ -69,9 +77,16 @@ public final class NATSSubscription: AsyncSequence, Sendable {
         mailbox.count
     }
 
-    /// Delivers several messages with at most one wake-up; returns true when the subscription
-    /// reached its limit.
-    func deliver(contentsOf messages: [NATSMessage]) -> Bool {
+    /// Messages dropped because the subscription's pending limits were reached (a slow consumer).
+    public var droppedCount: Int { pending.withLock { $0.dropped } }
+
+    /// Payload bytes received and not yet consumed.
+    public var pendingBytes: Int { pending.withLock { $0.bytes } }
+
+    /// Delivers messages with at most one wake-up: those the `unsubscribe(after:)` limit allows,
+    /// and of those, what fits the pending limits (the rest are counted as dropped). Returns true
+    /// when the subscription reached its limit.
+    func deliver(_ messages: some Collection<NATSMessage>) -> Bool {
         let (allowed, reached) = limit.withLock { l -> (Int, Bool) in
             if l.finished { return (0, false) }
             var n = messages.count
@@ -81,25 +96,25 @@ public final class NATSSubscription: AsyncSequence, Sendable {
         }
         if let observer {
             messages.prefix(allowed).forEach(observer)
-        } else if allowed == messages.count {
-            mailbox.put(contentsOf: messages)
         } else if allowed > 0 {
-            mailbox.put(contentsOf: Array(messages.prefix(allowed)))
-        }
-        if reached { finish() }
-        return reached
-    }
-
-    /// Delivers a message; returns true when the subscription reached its limit.
-    func deliver(_ message: NATSMessage) -> Bool {
-        let (allowed, reached) = limit.withLock { l -> (Bool, Bool) in
-            if l.finished { return (false, false) }
-            if let max = l.max, l.delivered >= max { return (false, true) }
-            l.delivered += 1
-            return (true, l.max.map { l.delivered >= $0 } ?? false)
-        }
-        if allowed {
-            if let observer { observer(message) } else { mailbox.put(message) }
+            let queued = mailbox.count
+            let (kept, firstDrop) = pending.withLock { p -> (Int, Bool) in
+                var kept = 0
+                for message in messages.prefix(allowed) {
+                    guard queued + kept < limits.messages, p.bytes + message.payload.count <= limits.bytes else { break }
+                    p.bytes += message.payload.count
+                    kept += 1
+                }
+                let firstDrop = kept < allowed && p.dropped == 0
+                p.dropped += allowed - kept
+                return (kept, firstDrop)
+            }
+            if kept == messages.count {
+                mailbox.put(contentsOf: Array(messages))
+            } else if kept > 0 {
+                mailbox.put(contentsOf: Array(messages.prefix(kept)))
+            }
+            if firstDrop { client?.reportSlowConsumer(self) }
         }
         if reached { finish() }
         return reached
@@ -113,11 +128,16 @@ public final class NATSSubscription: AsyncSequence, Sendable {
     /// The next message; nil once the subscription has ended and its buffer is empty, or when
     /// the calling task is cancelled (the subscription itself goes on).
     func nextMessage() async -> NATSMessage? {
-        await mailbox.next()
+        consumed(await mailbox.next())
+    }
+
+    private func consumed(_ message: NATSMessage?) -> NATSMessage? {
+        if let message { pending.withLock { $0.bytes -= message.payload.count } }
+        return message
     }
 
     /// Waits for the next message up to `timeout`; nil on timeout or when the subscription ended.
     public func next(timeout: Duration) async -> NATSMessage? {
-        await mailbox.next(timeout: timeout)
+        consumed(await mailbox.next(timeout: timeout))
     }
 }

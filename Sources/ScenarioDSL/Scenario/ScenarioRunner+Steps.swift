@@ -20,7 +20,7 @@ extension ScenarioRunner {
                 for (k, value) in headers.sorted(by: { $0.key < $1.key }) { built.append(k, try v.expand(value)) }
                 h = built
             }
-            try await nats.publish(try v.expand(subject), payload: data, headers: h)
+            try nats.publish(try v.expand(subject), payload: data, headers: h)
             try await nats.flush()
         case .request(let subject, let payload, let within, let capture):
             try await request(try v.expand(subject), payload: try encode(payload), within: cap(within, capWithin), capture: capture)

@@ -233,7 +233,7 @@ public final class RunnerSimulator: Sendable {
                 }
                 let headers: NATSHeaders = ["Greentic-Correlation-Id": correlation, "Greentic-Tenant": scope.tenant]
                 for effect in trace.effects where effect.kind != .plan {
-                    try? await nats.publish(effect.subject, json: effect.payload, headers: headers)
+                    try? nats.publish(effect.subject, json: effect.payload, headers: headers)
                 }
                 return trace
             } catch {
@@ -338,7 +338,7 @@ public final class RunnerSimulator: Sendable {
             "envelope": envelope,
         ]
         state.withLock { $0.stats.deadLettered += 1 }
-        try? await nats.publish("dlq.\(FlowEngine.Scope.token(scope.tenant)).\(stage)", json: record,
+        try? nats.publish("dlq.\(FlowEngine.Scope.token(scope.tenant)).\(stage)", json: record,
                                 headers: ["Greentic-Correlation-Id": correlation, "Greentic-Tenant": scope.tenant])
     }
 }

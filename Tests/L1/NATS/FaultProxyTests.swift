@@ -18,7 +18,7 @@ struct FaultProxyTests {
         let nats = try await NATSClient.connect(url: "nats://\(proxy.address)", options: options)
         let sub = try await nats.subscribe("proxy.test")
         try await nats.flush()
-        try await nats.publish("proxy.test", text: "through the proxy")
+        try nats.publish("proxy.test", text: "through the proxy")
         #expect(await sub.next(timeout: .seconds(2))?.text == "through the proxy")
 
         proxy.setMode(.latency(.milliseconds(100)))
@@ -30,7 +30,7 @@ struct FaultProxyTests {
         proxy.setMode(.dropNewConnections)
         await proxy.cutLiveConnections()
         #expect(try await eventually { !nats.isConnected })
-        try await nats.publish("proxy.test", text: "buffered while cut")
+        try nats.publish("proxy.test", text: "buffered while cut")
         #expect(try await eventually { proxy.acceptedConnections > 1 }, "the client kept trying")
         #expect(!nats.isConnected, "new connections are refused")
 

@@ -20,7 +20,7 @@ struct NATSClientTests {
         let b = try await nats.subscribe(subject, queue: "workers")
         let all = try await nats.subscribe(subject)
         try await nats.flush()
-        for i in 0..<20 { try await nats.publish(subject, text: "job \(i)") }
+        for i in 0..<20 { try nats.publish(subject, text: "job \(i)") }
         try await nats.flush()
         #expect(a.pendingCount + b.pendingCount == 20)
         #expect(a.pendingCount > 0 && b.pendingCount > 0, "both queue members got work")
@@ -37,8 +37,8 @@ struct NATSClientTests {
         let b = try await nats.subscribe("\(env.subjectPrefix).b")
         try await nats.flush()
         for i in 0..<50 {
-            try await nats.publish("\(env.subjectPrefix).a", text: "a\(i)")
-            try await nats.publish("\(env.subjectPrefix).b", text: "b\(i)")
+            try nats.publish("\(env.subjectPrefix).a", text: "a\(i)")
+            try nats.publish("\(env.subjectPrefix).b", text: "b\(i)")
         }
         try await nats.flush()
         // Consumed b first, then a: the stamps still tell the order they came off the socket.
@@ -64,7 +64,7 @@ struct NATSClientTests {
         try await server.flush()
         let task = Task {
             for await m in responder {
-                try? await server.publish(m.replyTo!, payload: Data("echo:\(m.text)".utf8), headers: ["Echo-Of": m.headers?["X-Id"] ?? "none"])
+                try? server.publish(m.replyTo!, payload: Data("echo:\(m.text)".utf8), headers: ["Echo-Of": m.headers?["X-Id"] ?? "none"])
             }
         }
         let reply = try await client.request(subject, payload: Data("hi".utf8), headers: ["X-Id": "42"], timeout: .seconds(2))
@@ -89,7 +89,7 @@ struct NATSClientTests {
         let subject = "\(env.subjectPrefix).ordered"
         let s = try await sub.subscribe(subject)
         try await sub.flush()
-        for i in 0..<500 { try await pub.publish(subject, text: "\(i)") }
+        for i in 0..<500 { try pub.publish(subject, text: "\(i)") }
         try await pub.flush()
         try await sub.flush()
         #expect(s.pendingCount == 500, "every publish before a flush is delivered before the barrier")
@@ -110,9 +110,9 @@ struct NATSClientTests {
         let nats = try await NATSClient.connect(url: "nats://127.0.0.1:\(server.capture("port")!)")
         #expect(nats.maxPayload == 1024)
         await #expect(throws: NATSError.maxPayloadExceeded(size: 1025, max: 1024)) {
-            try await nats.publish("big", payload: Data(repeating: 1, count: 1025))
+            try nats.publish("big", payload: Data(repeating: 1, count: 1025))
         }
-        try await nats.publish("fits", payload: Data(repeating: 1, count: 1024))
+        try nats.publish("fits", payload: Data(repeating: 1, count: 1024))
         try await nats.flush()
         #expect(nats.isConnected)
         await nats.close()
@@ -131,14 +131,14 @@ struct NATSClientTests {
         let nats = try await NATSClient.connect(url: url, options: options)
         let sub = try await nats.subscribe("restart.test")
         try await nats.flush()
-        try await nats.publish("restart.test", text: "before")
+        try nats.publish("restart.test", text: "before")
         #expect(await sub.next(timeout: .seconds(2))?.text == "before")
 
         await env.stop(first)
         let lost = ContinuousClock.now + .seconds(5)
         while nats.isConnected && ContinuousClock.now < lost { try await Task.sleep(for: .milliseconds(10)) }
         #expect(!nats.isConnected, "the client noticed the server went away")
-        try await nats.publish("restart.test", text: "while down")
+        try nats.publish("restart.test", text: "while down")
         _ = try await env.start(spec)
 
         let deadline = ContinuousClock.now + .seconds(5)
@@ -146,7 +146,7 @@ struct NATSClientTests {
         #expect(nats.isConnected && nats.reconnectCount == 1)
         #expect(await sub.next(timeout: .seconds(2))?.text == "while down", "buffered publish delivered on the restored subscription")
         let other = try await NATSClient.connect(url: url)
-        try await other.publish("restart.test", text: "after")
+        try other.publish("restart.test", text: "after")
         try await other.flush()
         #expect(await sub.next(timeout: .seconds(2))?.text == "after")
         try await nats.flush()

@@ -62,7 +62,7 @@ struct NATSPyInteropTests {
         let swiftEcho = try await nats.subscribe("\(p).swiftecho")
         try await nats.flush()
         let responder = Task {
-            for await m in swiftEcho { try? await nats.publish(m.replyTo!, text: "swift:\(m.text)") }
+            for await m in swiftEcho { try? nats.publish(m.replyTo!, text: "swift:\(m.text)") }
         }
         defer { responder.cancel() }
         let script = env.directory.artifacts.appendingPathComponent("peer.py")
@@ -74,7 +74,7 @@ struct NATSPyInteropTests {
         #expect(reply.text == "py:hello")
         #expect(reply.headers?["X-Py"] == "yes" && reply.headers?["Echo-Of"] == "7")
 
-        try await nats.publish("\(p).topy", text: "from swift", headers: ["X-Id": "8", "Greentic-Tenant": "acme"])
+        try nats.publish("\(p).topy", text: "from swift", headers: ["X-Id": "8", "Greentic-Tenant": "acme"])
         let first = try #require(await fromPy.next(timeout: .seconds(5)))
         #expect(first.headers?["X-From"] == "python")
         let seen = try JSONValue.parse(first.payload)

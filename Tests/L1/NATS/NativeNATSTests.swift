@@ -18,7 +18,7 @@ struct NativeNATSTests {
         let subject = "\(env.subjectPrefix).greeting"
         let sub = try await client.subscribe(subject)
         try await client.flush()
-        try await client.publish(subject, json: ["text": "hello"], headers: ["Greentic-Tenant": "acme"])
+        try client.publish(subject, json: ["text": "hello"], headers: ["Greentic-Tenant": "acme"])
         let message = try #require(await sub.next(timeout: .seconds(2)))
         #expect(try JSONValue.parse(message.payload) == ["text": "hello"])
         #expect(message.headers?["Greentic-Tenant"] == "acme")

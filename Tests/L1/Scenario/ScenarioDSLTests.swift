@@ -17,14 +17,14 @@ func startEchoService(_ nats: NATSClient, prefix: String) async throws -> Task<V
                 for await m in input {
                     let json = (try? JSONValue.parse(m.payload)) ?? .null
                     let text = json["text"]?.stringValue ?? ""
-                    try? await nats.publish("\(prefix).audit", json: ["seen": .string(text)])
-                    try? await nats.publish("\(prefix).out", json: ["text": .string(text.uppercased()), "tenant": json["tenant"] ?? .null],
+                    try? nats.publish("\(prefix).audit", json: ["seen": .string(text)])
+                    try? nats.publish("\(prefix).out", json: ["text": .string(text.uppercased()), "tenant": json["tenant"] ?? .null],
                                             headers: ["Greentic-Tenant": json["tenant"]?.stringValue ?? "none"])
                 }
             }
             group.addTask {
                 for await m in echo {
-                    if let reply = m.replyTo { try? await nats.publish(reply, payload: m.payload) }
+                    if let reply = m.replyTo { try? nats.publish(reply, payload: m.payload) }
                 }
             }
         }
@@ -174,9 +174,9 @@ struct ScenarioDSLTests {
         try await publisher.flush()
         let burst = Task {
             guard await go.next(timeout: .seconds(10)) != nil else { return }
-            for i in 0..<3_000 { try? await publisher.publish("\(p).bulk", json: ["n": .number(Double(i))]) }
-            try? await publisher.publish("\(p).bulk", json: ["last": true])
-            try? await publisher.publish("\(p).after", json: ["after": true])
+            for i in 0..<3_000 { try? publisher.publish("\(p).bulk", json: ["n": .number(Double(i))]) }
+            try? publisher.publish("\(p).bulk", json: ["last": true])
+            try? publisher.publish("\(p).after", json: ["after": true])
             try? await publisher.flush()
         }
         defer { burst.cancel() }

@@ -35,7 +35,7 @@ struct TimelineEvidenceTests {
         let client = try await NATSClient.connect(url: try env.natsURL())
         env.addTeardown { await client.close() }
         let events = try await client.subscribe("\(p).event")
-        let acker = Task { for await m in events { if let r = m.replyTo { try? await client.publish(r, text: "ack") } } }
+        let acker = Task { for await m in events { if let r = m.replyTo { try? client.publish(r, text: "ack") } } }
         env.addTeardown { acker.cancel() }
         let script = env.directory.artifacts.appendingPathComponent("talker.sh")
         try ExecutableScript.write("#!/bin/bash\n" + ShellNATS.script("""
@@ -90,8 +90,8 @@ struct TimelineEvidenceTests {
         try await service.flush()
         let task = Task {
             for await m in orders {
-                try? await service.publish("\(p).orders.created", payload: m.payload)
-                try? await service.publish("\(p).order.created", json: ["id": "o-0", "note": "an older order"])
+                try? service.publish("\(p).orders.created", payload: m.payload)
+                try? service.publish("\(p).order.created", json: ["id": "o-0", "note": "an older order"])
             }
         }
         env.addTeardown { task.cancel() }
@@ -128,7 +128,7 @@ struct TimelineEvidenceTests {
         try await service.flush()
         let task = Task {
             for await m in requests {
-                if let r = m.replyTo { try? await service.publish(r, json: ["state": "ok", "id": 7, "token": "s3cr3t-value"]) }
+                if let r = m.replyTo { try? service.publish(r, json: ["state": "ok", "id": 7, "token": "s3cr3t-value"]) }
             }
         }
         env.addTeardown { task.cancel() }

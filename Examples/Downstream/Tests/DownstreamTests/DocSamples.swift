@@ -17,7 +17,7 @@ func echoRoundTrip() async throws {
     let responder = Task {
         for await message in requests {
             let text = try JSONValue.parse(message.payload)["text"]?.stringValue ?? ""
-            try await service.publish("\(env.subjectPrefix).out", json: ["text": .string(text.uppercased())])
+            try service.publish("\(env.subjectPrefix).out", json: ["text": .string(text.uppercased())])
         }
     }
     try await service.flush()

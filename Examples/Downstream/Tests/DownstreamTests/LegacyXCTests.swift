@@ -13,7 +13,7 @@ final class LegacyXCTests: XCTestCase {
             let inbox = try await nats.subscribe("\(env.subjectPrefix).ping")
             let responder = Task {
                 for await message in inbox {
-                    if let reply = message.replyTo { try await nats.publish(reply, text: "pong") }
+                    if let reply = message.replyTo { try nats.publish(reply, text: "pong") }
                 }
             }
             try await nats.flush()

@@ -1,0 +1,21 @@
+import NIOCore
+import NIOPosix
+
+/// Opens one connection's channel with the client's handler installed by `initializer`: TCP in
+/// use, an in-memory channel in the handler tests.
+package protocol NATSConnector: Sendable {
+    func connect(host: String, port: Int, timeout: Duration,
+                 initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) async throws -> any Channel
+}
+
+/// TCP with `TCP_NODELAY` on NIO's shared event loops.
+struct NATSTCPConnector: NATSConnector {
+    func connect(host: String, port: Int, timeout: Duration,
+                 initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) async throws -> any Channel {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(timeout.timeAmount)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer(initializer)
+            .connect(host: host, port: port).get()
+    }
+}

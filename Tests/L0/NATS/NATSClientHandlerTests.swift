@@ -1,0 +1,269 @@
+import Foundation
+import NIOCore
+import NIOEmbedded
+import ScenarioDSL
+import Synchronization
+import Testing
+
+/// The client against an in-memory channel: the test is the server, byte by byte.
+@Suite("NATS client handler on an in-memory channel", .timeLimit(.minutes(1)))
+struct NATSClientHandlerTests {
+    let server = NATSTestServer()
+
+    /// Writes `frame` split at `cut` as two reads.
+    func feed(_ channel: NIOAsyncTestingChannel, _ frame: [UInt8], splitAt cut: Int) async throws {
+        if cut > 0 { try await channel.writeInbound(ByteBuffer(bytes: frame[..<cut])) }
+        if cut < frame.count { try await channel.writeInbound(ByteBuffer(bytes: frame[cut...])) }
+    }
+
+    @Test func handshakeSendsConnectAfterInfoAndCompletesOnPong() async throws {
+        var options = NATSClient.Options()
+        options.name = "handler-test"
+        let (client, _, connect) = try await server.connect(options: options)
+        #expect(connect.hasPrefix("CONNECT {"))
+        #expect(connect.hasSuffix("}\r\nPING\r\n"))
+        #expect(connect.contains(#""name":"handler-test""#) && connect.contains(#""headers":true"#))
+        #expect(client.isConnected && client.serverInfo["server_id"] == "test")
+        await client.close()
+    }
+
+    @Test func everyFrameKindSplitAtEveryByteBoundary() async throws {
+        let (client, channel, _) = try await server.connect()
+        let plain = try await client.subscribe("a.b")
+        let observed = Observed()
+        let tap = try await client.tap("t.>") { observed.add($0) }
+        _ = try await NATSTestServer.written(channel, until: "SUB t.> \(tap.sid)\r\n")
+
+        let frames: [(name: String, bytes: String, check: @Sendable () async throws -> Void)] = [
+            ("MSG", "MSG a.b \(plain.sid) 5\r\nhello\r\n", {
+                let m = await plain.next(timeout: .seconds(2))
+                #expect(m?.text == "hello" && m?.subject == "a.b" && m?.replyTo == nil)
+            }),
+            ("MSG with reply", "MSG a.b \(plain.sid) r.1 3\r\nabc\r\n", {
+                let m = await plain.next(timeout: .seconds(2))
+                #expect(m?.text == "abc" && m?.replyTo == "r.1")
+            }),
+            ("empty MSG", "MSG a.b \(plain.sid) 0\r\n\r\n", {
+                let m = await plain.next(timeout: .seconds(2))
+                #expect(m?.payload.isEmpty == true)
+            }),
+            ("HMSG", "HMSG a.b \(plain.sid) r.2 21 23\r\nNATS/1.0\r\nX-Id: 7\r\n\r\nok\r\n", {
+                let m = await plain.next(timeout: .seconds(2))
+                #expect(m?.text == "ok" && m?.headers?["X-Id"] == "7" && m?.replyTo == "r.2")
+            }),
+            ("MSG to a tap", "MSG t.x \(tap.sid) 1\r\nz\r\n", {
+                #expect(observed.take().map(\.text) == ["z"])
+            }),
+            ("PING", "PING\r\n", {
+                let answer = try await NATSTestServer.written(channel)
+                #expect(answer == "PONG\r\n")
+            }),
+            ("+OK", "+OK\r\n", { #expect(client.isConnected) }),
+            ("-ERR permissions", "-ERR 'Permissions Violation for Publish to \"x\"'\r\n", {
+                #expect(client.lastServerError == "Permissions Violation for Publish to \"x\"")
+                #expect(client.isConnected, "a permissions error leaves the connection open")
+            }),
+            ("INFO update", #"INFO {"server_id":"test","max_payload":2048}"# + "\r\n", {
+                #expect(client.maxPayload == 2048)
+            }),
+        ]
+        for frame in frames {
+            let bytes = Array(frame.bytes.utf8)
+            for cut in 0...bytes.count {
+                try await feed(channel, bytes, splitAt: cut)
+                try await frame.check()
+            }
+        }
+        // Every frame kind back to back in one read, then split everywhere: nothing lost or reordered.
+        let all = Array(frames.filter { $0.name.hasPrefix("MSG") }.map(\.bytes).joined().utf8)
+        for cut in stride(from: 0, through: all.count, by: 3) {
+            try await feed(channel, all, splitAt: cut)
+            let texts = [await plain.next(timeout: .seconds(2))?.text, await plain.next(timeout: .seconds(2))?.text]
+            #expect(texts == ["hello", "abc"])
+            #expect(observed.take().map(\.text) == ["z"])
+        }
+        #expect(plain.pendingCount == 0)
+        await client.close()
+    }
+
+    @Test func pongSplitAtEveryBoundaryCompletesAFlush() async throws {
+        let (client, channel, _) = try await server.connect()
+        let pong = Array("PONG\r\n".utf8)
+        for cut in 0...pong.count {
+            async let flushed: Void = client.flush(timeout: .seconds(2))
+            #expect(try await NATSTestServer.written(channel) == "PING\r\n")
+            try await feed(channel, pong, splitAt: cut)
+            try await flushed
+        }
+        await client.close()
+    }
+
+    @Test func requestReplyAndNoRespondersSplitAtEveryBoundary() async throws {
+        let (client, channel, _) = try await server.connect()
+        var muxSid: UInt64?
+        /// Sends a request's reply frame once the client has published it; returns the inbox.
+        func published(_ subject: String) async throws -> String {
+            let out = try await NATSTestServer.written(channel, until: "PUB \(subject) ")
+            if let line = out.split(separator: "\r\n").first(where: { $0.hasPrefix("SUB _INBOX.") }) {
+                muxSid = UInt64(line.split(separator: " ")[2])
+            }
+            let pub = try #require(out.split(separator: "\r\n").first { $0.hasPrefix("PUB \(subject) ") })
+            return String(pub.split(separator: " ")[2])
+        }
+        let reply = Array("MSG INBOX SID 4\r\npong\r\n".utf8).count
+        for cut in 0...(reply + 30) {
+            async let answer = client.request("svc.echo", payload: Data("hi".utf8), timeout: .seconds(2))
+            let inbox = try await published("svc.echo")
+            let sid = try #require(muxSid, "the first request subscribes the mux")
+            let frame = Array("MSG \(inbox) \(sid) 4\r\npong\r\n".utf8)
+            try await feed(channel, frame, splitAt: min(cut, frame.count))
+            #expect(try await answer.text == "pong")
+        }
+        let missing = Task { try await client.request("svc.none", timeout: .seconds(2)) }
+        let inbox = try await published("svc.none")
+        let status = "NATS/1.0 503\r\n\r\n"
+        try await channel.writeInbound(ByteBuffer(string: "HMSG \(inbox) \(muxSid!) \(status.utf8.count) \(status.utf8.count)\r\n\(status)\r\n"))
+        await #expect(throws: NATSError.noResponders(subject: inbox)) { try await missing.value }
+        // A late or unknown reply is dropped, and nothing is left waiting.
+        try await channel.writeInbound(ByteBuffer(string: "MSG \(inbox) \(muxSid!) 1\r\nx\r\n"))
+        #expect(client.isConnected)
+        await client.close()
+    }
+
+    @Test func aMessageBeforeInfoIsAProtocolViolation() async throws {
+        let connector = server.connector
+        let client = Task { try await NATSClient.connect(url: "nats://127.0.0.1:4222", options: NATSClient.Options(), connector: connector, environment: [:]) }
+        let channel = try await server.nextChannel()
+        try await channel.writeInbound(ByteBuffer(string: "MSG a 1 2\r\nhi\r\n"))
+        await #expect(throws: NATSError.protocolViolation("expected INFO first, got MSG")) { try await client.value }
+        #expect(!channel.isActive, "the connection is closed")
+    }
+
+    @Test func refusedCredentialNamesTheMethod() async throws {
+        var options = NATSClient.Options()
+        options.auth = .userPassword(user: "svc", password: "wrong-secret")
+        async let client = NATSClient.connect(url: "nats://127.0.0.1:4222", options: options, connector: server.connector, environment: [:])
+        let channel = try await server.nextChannel()
+        try await channel.writeInbound(ByteBuffer(string: #"INFO {"auth_required":true}"# + "\r\n"))
+        let connect = try await NATSTestServer.written(channel)
+        #expect(connect.contains(#""user":"svc""#) && connect.contains(#""pass":"wrong-secret""#))
+        try await channel.writeInbound(ByteBuffer(string: "-ERR 'Authorization Violation'\r\n"))
+        do {
+            _ = try await client
+            Issue.record("a refused credential connected")
+        } catch let error as NATSError {
+            guard case .authenticationFailed(let method, let reason) = error else { Issue.record("got \(error)"); return }
+            #expect(method == "user/password")
+            #expect(reason.contains("Authorization Violation") && !reason.contains("wrong-secret"))
+        }
+    }
+
+    @Test func anOperationIssuedBeforeTheNewConnectionsInfoWaitsForTheHandshake() async throws {
+        let (client, first, _) = try await server.connect()
+        let sub = try await client.subscribe("orders.>")
+        _ = try await NATSTestServer.written(first, until: "SUB orders.> \(sub.sid)")
+        try await first.close()
+        let second = try await server.nextChannel()
+        try client.publish("orders.new", text: "while reconnecting")
+        #expect(try await second.readOutbound(as: ByteBuffer.self) == nil, "nothing is written before the server's INFO")
+        try await second.writeInbound(ByteBuffer(string: NATSTestServer.info))
+        let connect = try await NATSTestServer.written(second)
+        #expect(connect.hasPrefix("CONNECT ") && !connect.contains("PUB"), "the publish waits for the handshake")
+        try await second.writeInbound(ByteBuffer(string: "PONG\r\n"))
+        let restored = try await NATSTestServer.written(second, until: "while reconnecting\r\n")
+        #expect(restored == "SUB orders.> \(sub.sid)\r\nPUB orders.new 18\r\nwhile reconnecting\r\n", "subscriptions are restored before buffered publishes")
+        #expect(client.reconnectCount == 1)
+        await client.close()
+    }
+
+    @Test func aCloseRacingInFlightRequestsResumesEachExactlyOnce() async throws {
+        for round in 0..<50 {
+            let (client, channel, _) = try await server.connect()
+            let requests = (0..<8).map { i in
+                Task { try await client.request("svc.\(i)", timeout: .seconds(5)) }
+            }
+            let out = try await NATSTestServer.written(channel, until: round % 2 == 0 ? "PUB svc." : "SUB _INBOX.")
+            let sid = try #require(out.split(separator: "\r\n").first { $0.hasPrefix("SUB _INBOX.") }.map { UInt64($0.split(separator: " ")[2])! })
+            // Replies for whatever was published so far race the close.
+            let inboxes = out.split(separator: "\r\n").filter { $0.hasPrefix("PUB svc.") }.map { String($0.split(separator: " ")[2]) }
+            async let replies: Void = { for inbox in inboxes { try? await channel.writeInbound(ByteBuffer(string: "MSG \(inbox) \(sid) 2\r\nok\r\n")) } }()
+            await client.close()
+            await replies
+            var answered = 0, closed = 0
+            for request in requests {
+                do {
+                    _ = try await request.value
+                    answered += 1
+                } catch NATSError.closed {
+                    closed += 1
+                }
+            }
+            #expect(answered + closed == 8, "every request ended once, with a reply or .closed")
+            await #expect(throws: NATSError.closed) { try await client.request("svc.after", timeout: .seconds(1)) }
+            #expect(throws: NATSError.closed) { try client.publish("after.close", text: "x") }
+        }
+    }
+
+    @Test func readsAfterAFatalErrorAreDropped() async throws {
+        let (client, channel, _) = try await server.connect()
+        let sub = try await client.subscribe("a")
+        let flushed = Task { try await client.flush(timeout: .seconds(5)) }
+        _ = try await NATSTestServer.written(channel, until: "PING")
+        try await channel.writeInbound(ByteBuffer(string: "-ERR 'Stale Connection'\r\nMSG a \(sub.sid) 4\r\nlate\r\n"))
+        await #expect(throws: NATSError.serverError("Stale Connection")) { try await flushed.value }
+        #expect(client.isClosed && client.lastServerError == "Stale Connection")
+        var seen: [String] = []
+        for await m in sub { seen.append(m.text) }
+        #expect(seen.isEmpty, "the subscription ended without the message that came after the error")
+    }
+
+    @Test func racingConnectionLossesStartOneReconnect() async throws {
+        let (client, first, _) = try await server.connect()
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<16 { group.addTask { client.dropConnection() } }
+            group.addTask { try? await first.close() }
+        }
+        let second = try await server.nextChannel()
+        _ = try await server.handshake(second)
+        async let flushed: Void = client.flush(timeout: .seconds(2))
+        _ = try await NATSTestServer.written(second, until: "PING")
+        try await second.writeInbound(ByteBuffer(string: "PONG\r\n"))
+        try await flushed
+        #expect(client.reconnectCount == 1)
+        #expect(server.connector.attempts == 2, "one connection lost, one reconnect")
+        #expect(client.dropConnection() && !client.isClosed)
+        let third = try await server.nextChannel()
+        _ = try await server.handshake(third)
+        async let settled: Void = client.flush(timeout: .seconds(2))
+        _ = try await NATSTestServer.written(third, until: "PING")
+        try await third.writeInbound(ByteBuffer(string: "PONG\r\n"))
+        try await settled
+        #expect(client.reconnectCount == 2 && server.connector.attempts == 3)
+        await client.close()
+    }
+
+    @Test func slowConsumerDropsBeyondItsPendingLimitsAndCountsThem() async throws {
+        var options = NATSClient.Options()
+        options.pendingLimits = .init(messages: 3, bytes: 1_000)
+        let (client, channel, _) = try await server.connect(options: options)
+        let sub = try await client.subscribe("s")
+        let frames = (0..<5).map { "MSG s \(sub.sid) 2\r\nm\($0)\r\n" }.joined()
+        try await channel.writeInbound(ByteBuffer(string: frames))
+        #expect(sub.pendingCount == 3 && sub.droppedCount == 2)
+        #expect(await sub.next(timeout: .seconds(1))?.text == "m0")
+        try await channel.writeInbound(ByteBuffer(string: "MSG s \(sub.sid) 2\r\nm5\r\n"))
+        #expect(sub.pendingCount == 3 && sub.droppedCount == 2, "room made by consuming is used again")
+        let big = String(repeating: "x", count: 999)
+        try await channel.writeInbound(ByteBuffer(string: "MSG s \(sub.sid) 999\r\n\(big)\r\n"))
+        #expect(sub.droppedCount == 3, "the byte limit holds too")
+        #expect(sub.pendingBytes == 6)
+        await client.close()
+    }
+}
+
+/// What a tap saw, taken in order.
+final class Observed: Sendable {
+    private let messages = Mutex<[NATSMessage]>([])
+    func add(_ message: NATSMessage) { messages.withLock { $0.append(message) } }
+    func take() -> [NATSMessage] { messages.withLock { m in defer { m = [] }; return m } }
+}
