@@ -170,7 +170,10 @@ let package = Package(
         ),
         .testTarget(
             name: "L1",
-            dependencies: ["TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticSessions", "GreenticFixtureServer"],
+            dependencies: [
+                "TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticSessions", "GreenticFixtureServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Tests/L1"
         ),
         .testTarget(

@@ -8,6 +8,8 @@ package enum ProbeClient {
         case send(String)
         /// Waits until the bytes received so far contain the text (fails early on `-ERR`).
         case expect(String)
+        /// Waits until the bytes received so far contain one of the texts (an `-ERR` among them counts as an answer).
+        case expectAny([String])
     }
 
     /// Connects and runs the steps; throws `ProbeError` with what was received on failure.
@@ -24,23 +26,29 @@ package enum ProbeClient {
             try await channel.executeThenClose { inbound, outbound in
                 var received = ""
                 var iterator = inbound.makeAsyncIterator()
+                func expect(_ texts: [String]) async throws {
+                    let expected = texts.joined(separator: " or ")
+                    while !texts.contains(where: received.contains) {
+                        if received.contains("-ERR") {
+                            throw ProbeError.unexpectedReply(expected: expected, received: received)
+                        }
+                        guard var chunk = try await iterator.next() else {
+                            throw ProbeError.closed(expected: expected, received: received)
+                        }
+                        received += chunk.readString(length: chunk.readableBytes) ?? ""
+                    }
+                    if let range = texts.lazy.compactMap({ received.range(of: $0) }).first {
+                        received = String(received[range.upperBound...])
+                    }
+                }
                 for step in steps {
                     switch step {
                     case .send(let text):
                         try await outbound.write(ByteBuffer(string: text))
                     case .expect(let text):
-                        while !received.contains(text) {
-                            if received.contains("-ERR") {
-                                throw ProbeError.unexpectedReply(expected: text, received: received)
-                            }
-                            guard var chunk = try await iterator.next() else {
-                                throw ProbeError.closed(expected: text, received: received)
-                            }
-                            received += chunk.readString(length: chunk.readableBytes) ?? ""
-                        }
-                        if let range = received.range(of: text) {
-                            received = String(received[range.upperBound...])
-                        }
+                        try await expect([text])
+                    case .expectAny(let texts):
+                        try await expect(texts)
                     }
                 }
             }
@@ -55,7 +63,9 @@ package enum ProbeClient {
     public static let natsSteps: [Step] = [
         .expect("INFO"), .expect("\r\n"),
         .send("CONNECT {\"verbose\":false,\"pedantic\":false,\"name\":\"greentic-probe\"}\r\nPING\r\n"),
-        .expect("PONG\r\n"),
+        // A server that requires credentials answers the probe's anonymous CONNECT with its
+        // authorization error: it is up and speaking NATS, which is all readiness asks.
+        .expectAny(["PONG\r\n", "-ERR 'Authorization Violation'"]),
     ]
 
     public static let redisSteps: [Step] = [.send("PING\r\n"), .expect("+PONG\r\n")]

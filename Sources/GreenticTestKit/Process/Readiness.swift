@@ -59,7 +59,8 @@ public protocol ReadinessCheck: Sendable, CustomStringConvertible {
 
 /// A protocol conversation proving a server is serving, not merely listening.
 public enum ProtocolProbe: Sendable, CustomStringConvertible {
-    /// NATS: INFO received, CONNECT + PING answered with PONG.
+    /// NATS: INFO received, CONNECT + PING answered with PONG (or, by a server that requires
+    /// credentials, with its authorization error).
     case nats(host: String, port: String)
     /// Redis: PING answered with +PONG.
     case redis(host: String, port: String)

@@ -9,8 +9,10 @@ package protocol NATSConnector: Sendable {
 }
 
 /// TCP with `TCP_NODELAY` on NIO's shared event loops.
-struct NATSTCPConnector: NATSConnector {
-    func connect(host: String, port: Int, timeout: Duration,
+package struct NATSTCPConnector: NATSConnector {
+    package init() {}
+
+    package func connect(host: String, port: Int, timeout: Duration,
                  initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) async throws -> any Channel {
         try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(timeout.timeAmount)
