@@ -155,7 +155,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Benchmarks/greentic-bench"
+            path: "Benchmarks/greentic-bench",
+            // The baselines' sources, built by `greentic-bench nats` in the same run.
+            resources: [
+                .embedInCode("Baselines/floor.c"), .embedInCode("Baselines/natsgo.go"), .embedInCode("Baselines/nats_py.py"),
+            ]
         ),
         .testTarget(
             name: "L0",
@@ -165,6 +169,8 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Tests/L0"
         ),

@@ -3,10 +3,12 @@ import Foundation
 import GreenticTestKit
 import ScenarioDSL
 
-/// NATS client throughput and request/reply latency, next to nats-py on the same server.
+/// NATS client throughput and request/reply latency, beside the floor (raw sockets in C),
+/// nats.go and nats-py, all measured in the same run against the same server.
 struct NATSBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "nats", abstract: "Pub/sub throughput (16 B, 1 KiB) and request/reply round trip, Swift client vs nats-py.")
+        commandName: "nats", abstract: "Pub/sub throughput (16 B, 1 KiB) and request/reply round trip: the Swift client against the floor (C, raw sockets), nats.go and nats-py.",
+        discussion: "The baselines are built here from Benchmarks/greentic-bench/Baselines: the floor with cc, nats.go in GOPATH mode from Debian's golang-github-nats-io-go-nats-dev, nats-py from pip. A missing toolchain is reported with its install command.")
 
     @Option(help: "Messages for the 16-byte run.") var messages = 500_000
     @Option(help: "Messages for the 1 KiB run.") var largeMessages = 100_000
@@ -19,36 +21,35 @@ struct NATSBench: AsyncParsableCommand {
         options.infraSelection = .native
         try await TestEnv.with(name: "bench-nats", infra: [.nats], options: options) { env in
             let url = try env.natsURL()
-            let small = try await pubSub(url: url, count: messages, size: 16)
-            let large = try await pubSub(url: url, count: largeMessages, size: 1024)
-            let rtt = try await requestReply(url: url, count: requests)
-            let py = try await pythonBaseline(url: url, env: env)
-            var rows: [[String]] = [["measurement", "Swift client", "nats-py", "ratio", "target"]]
-            func rate(_ r: Double) -> String { String(format: "%.2f M msgs/s", r / 1e6) }
-            rows.append(["pub/sub 16 B", rate(small), py.map { rate($0.small) } ?? "missing",
-                         py.map { String(format: "%.1fx", small / $0.small) } ?? "-", "≥ 1 M msgs/s"])
-            rows.append(["pub/sub 1 KiB", rate(large), py.map { rate($0.large) } ?? "missing",
-                         py.map { String(format: "%.1fx", large / $0.large) } ?? "-", "-"])
-            rows.append(["request/reply median", String(format: "%.0f µs", rtt), py.map { String(format: "%.0f µs", $0.rtt) } ?? "missing",
-                         py.map { String(format: "%.2fx", rtt / $0.rtt) } ?? "-", "≤ 0.5× nats-py"])
-            for row in rows {
-                print(row[0].padding(toLength: 24, withPad: " ", startingAt: 0) + row[1...].map { $0.padding(toLength: 18, withPad: " ", startingAt: 0) }.joined())
+            let scratch = env.directory.artifacts
+            // Baselines first and last around the Swift client, so drift over the run shows.
+            var baselines: [NATSBaseline: NATSBaseline.Result] = [:]
+            var missing: [NATSBaseline: String] = [:]
+            for baseline in NATSBaseline.allCases {
+                do {
+                    baselines[baseline] = try await baseline.run(url: url, counts: (messages, largeMessages, requests), scratch: scratch)
+                } catch let error as NATSBaseline.Missing {
+                    missing[baseline] = error.description
+                }
             }
-            if py == nil { print("nats-py: missing (python3 -m pip install nats-py)") }
-            if let json {
-                let doc: JSONValue = [
-                    "swift": ["pubsub_16b_msgs_per_s": .number(small), "pubsub_1k_msgs_per_s": .number(large), "request_reply_median_us": .number(rtt)],
-                    "nats_py": py.map { ["pubsub_16b_msgs_per_s": .number($0.small), "pubsub_1k_msgs_per_s": .number($0.large), "request_reply_median_us": .number($0.rtt)] } ?? .null,
-                ]
-                try Data((JSONWriter.pretty(doc) + "\n").utf8).write(to: URL(fileURLWithPath: json))
-            }
+            let swift = NATSBaseline.Result(
+                small: try await pubSub(url: url, count: messages, size: 16),
+                large: try await pubSub(url: url, count: largeMessages, size: 1024),
+                rttMicroseconds: try await requestReply(url: url, count: requests))
+            let table = NATSBenchTable(swift: swift, baselines: baselines)
+            print(table.render())
+            for (baseline, reason) in missing.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { print("\(baseline.title): missing (\(reason))") }
+            if let json { try Data((JSONWriter.pretty(table.json(missing: missing)) + "\n").utf8).write(to: URL(fileURLWithPath: json)) }
         }
     }
 
     /// Messages per second from the first publish to the last delivery.
     func pubSub(url: String, count: Int, size: Int) async throws -> Double {
         let pub = try await NATSClient.connect(url: url)
-        let sub = try await NATSClient.connect(url: url)
+        var unbounded = NATSClient.Options()
+        // As the baselines do: the subscriber keeps everything (nats.go's SetPendingLimits(-1, -1)).
+        unbounded.pendingLimits = .init(messages: .max, bytes: .max)
+        let sub = try await NATSClient.connect(url: url, options: unbounded)
         let subscription = try await sub.subscribe("bench.\(size)")
         try await sub.flush()
         let payload = Data(repeating: 0x61, count: size)
@@ -89,70 +90,4 @@ struct NATSBench: AsyncParsableCommand {
         await client.close()
         return Samples(name: "rr", values: samples).median
     }
-
-    /// nats-py's numbers on the same server, or nil when it is not installed.
-    func pythonBaseline(url: String, env: TestEnv) async throws -> (small: Double, large: Double, rtt: Double)? {
-        guard ExecutableLocator.find("python3") != nil else { return nil }
-        let script = env.directory.artifacts.appendingPathComponent("bench.py")
-        try Data(Self.python.utf8).write(to: script)
-        let out = try await CommandRunner.run("python3", [script.path, url, "\(messages)", "\(largeMessages)", "\(requests)"], timeout: .seconds(600))
-        guard out.status == 0, let result = try? JSONValue.parse(out.stdout),
-              let s = result["small"]?.doubleValue, let l = result["large"]?.doubleValue, let r = result["rtt_us"]?.doubleValue else {
-            FileHandle.standardError.write(Data("nats-py baseline unavailable: \(out.stderr.suffix(300))\n".utf8))
-            return nil
-        }
-        return (s, l, r)
-    }
-
-    static let python = #"""
-    import asyncio, json, statistics, sys, time
-    import nats
-
-    async def pubsub(url, count, size):
-        pub = await nats.connect(url, pending_size=64 * 1024 * 1024)
-        sub = await nats.connect(url)
-        done = asyncio.get_running_loop().create_future()
-        n = 0
-        async def cb(msg):
-            nonlocal n
-            n += 1
-            if n == count and not done.done():
-                done.set_result(None)
-        await sub.subscribe("pybench.%d" % size, cb=cb, pending_msgs_limit=count + 10, pending_bytes_limit=-1)
-        await sub.flush()
-        payload = b"a" * size
-        start = time.perf_counter()
-        for _ in range(count):
-            await pub.publish("pybench.%d" % size, payload)
-        await pub.flush()
-        await asyncio.wait_for(done, 120)
-        elapsed = time.perf_counter() - start
-        await pub.close()
-        await sub.close()
-        return count / elapsed
-
-    async def rtt(url, count):
-        server = await nats.connect(url)
-        client = await nats.connect(url)
-        async def echo(msg):
-            await msg.respond(msg.data)
-        await server.subscribe("pybench.rr", cb=echo)
-        await server.flush()
-        samples = []
-        for i in range(count + 100):
-            start = time.perf_counter()
-            await client.request("pybench.rr", b"x", timeout=5)
-            if i >= 100:
-                samples.append((time.perf_counter() - start) * 1e6)
-        await server.close()
-        await client.close()
-        return statistics.median(samples)
-
-    async def main():
-        url, small, large, requests = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-        result = {"small": await pubsub(url, small, 16), "large": await pubsub(url, large, 1024), "rtt_us": await rtt(url, requests)}
-        print(json.dumps(result))
-
-    asyncio.run(main())
-    """#
 }

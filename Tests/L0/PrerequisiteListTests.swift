@@ -11,6 +11,8 @@ struct PrerequisiteListTests {
     static let pythonStandardLibrary: Set<String> = ["asyncio", "json", "sys", "time", "os", "socket", "signal", "importlib", "http", "urllib", "threading", "statistics", "subprocess", "pathlib"]
     /// Executables a test names on purpose because they do not exist.
     static let deliberatelyMissing: Set<String> = ["definitely-not-installed-xyz"]
+    /// The toolchain that builds and runs the tests, which no package list installs.
+    static let toolchain: Set<String> = ["swift"]
 
     func swiftSources() throws -> [(path: String, text: String)] {
         var out: [(String, String)] = []
@@ -46,7 +48,9 @@ struct PrerequisiteListTests {
             names += try captures(#"executable: "([^"/\\]+)""#, in: text)
             names += try captures(#""/usr/bin/env", \["([^"]+)""#, in: text)
             names += try captures(#"ExecutableLocator\.(?:locate|find)\("([^"]+)""#, in: text)
-            for name in names where !Self.deliberatelyMissing.contains(name) { commands[name] = path }
+            names += try captures(#"CommandRunner\.run\("([^"/\\]+)""#, in: text)
+            names += try captures(#"CommandRunner\.run\("([^"/\\]+)""#, in: text)
+            for name in names where !Self.deliberatelyMissing.contains(name) && !Self.toolchain.contains(name) { commands[name] = path }
             for imported in try captures(#"(?m)(?:^\s*|")import ([a-z_][a-z0-9_, ]*)"#, in: text) + (try captures(#"from ([a-z_]+) import"#, in: text)) {
                 for module in imported.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !module.isEmpty {
                     if !Self.pythonStandardLibrary.contains(module) { modules[module] = path }
