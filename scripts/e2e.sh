@@ -224,7 +224,12 @@ fi
 
 ran=$(printf '%s' "$summary" | sed -nE 's/.*Test run with ([0-9]+) tests?.*/\1/p')
 if [ "${ran:-0}" = "0" ]; then
-  echo "e2e: no test matched '$filter'" >&2
+  # No summary line: either nothing matched, or the test process died before printing it.
+  if [ "$first_status" -ne 0 ] && grep -q '"testStarted"' "$results/attempt-0.jsonl" 2>/dev/null; then
+    echo "e2e: the test process died (swift test exit $first_status) before its summary line; its backtrace is above" >&2
+  else
+    echo "e2e: no test matched '$filter'" >&2
+  fi
   status=1
 fi
 

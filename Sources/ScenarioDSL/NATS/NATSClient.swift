@@ -125,7 +125,10 @@ public final class NATSClient: Sendable {
                 }
             }
         } catch {
-            throw NATSError.connectionFailed("\(address.host):\(address.port): \(error)")
+            // The handler may exist on a channel that never connected; its promise must not leak.
+            let failure = NATSError.connectionFailed("\(address.host):\(address.port): \(error)")
+            handshake.withLock { $0 }?.fail(failure)
+            throw failure
         }
         guard let promise = handshake.withLock({ $0 }) else {
             channel.close(promise: nil)

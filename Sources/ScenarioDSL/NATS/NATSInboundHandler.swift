@@ -89,6 +89,12 @@ final class NATSInboundHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    /// A handler removed before its connection ended (a channel that never became active) fails
+    /// the handshake rather than leave it waiting.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        if case .failHandshake(let error) = machine.closed() { handshake.fail(error) }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if case .failHandshake(let e) = machine.failed(NATSClient.natsError(error)) { handshake.fail(e) }
         context.close(promise: nil)

@@ -118,6 +118,22 @@ struct NATSClientTests {
         await nats.close()
     }
 
+    /// A refused connection fails naming the address and leaves nothing behind: the handshake
+    /// promise made when the channel was initialised is failed, never leaked (a leaked NIO promise
+    /// traps the whole test process in debug builds, after every test has passed).
+    @Test func refusedConnectionsFailNamingTheAddress() async throws {
+        let port = try await FreePort.pick()
+        for _ in 0..<20 {
+            do {
+                let nats = try await NATSClient.connect(url: "nats://127.0.0.1:\(port)", timeout: .seconds(2))
+                Issue.record("connected to a port nothing listens on")
+                await nats.close()
+            } catch {
+                #expect("\(error)".contains("127.0.0.1:\(port)"), "\(error)")
+            }
+        }
+    }
+
     @Test(.requires(infra: [.nats]), .testEnv())
     func reconnectRestoresSubscriptionsAndDeliversBufferedPublishes() async throws {
         let env = try TestEnv.required()
