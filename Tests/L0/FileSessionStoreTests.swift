@@ -100,10 +100,23 @@ struct FileSessionStoreTests {
 
 @Suite("Session stamps")
 struct SessionStampTests {
+    /// The process-wide stamps strictly increase (other tests stamp concurrently, so only the
+    /// order and the lower bound are theirs to check).
     @Test func stampsAreStrictlyIncreasingWithinAProcess() {
+        let before = UInt64((Date().timeIntervalSince1970 * 1000).rounded(.down))
         let stamps = (0..<10_000).map { _ in SessionRecord.nowMs() }
         #expect(zip(stamps, stamps.dropFirst()).allSatisfy { $0 < $1 }, "two upserts in one millisecond must not tie")
-        let wall = UInt64(Date().timeIntervalSince1970 * 1000)
-        #expect(stamps.last! >= wall - 1 && stamps.last! < wall + 10_000, "stamps stay near the wall clock")
+        #expect(stamps.first! >= before, "a stamp is never behind the wall clock")
+    }
+
+    /// The clock itself, on a wall time the test controls.
+    @Test func stampsFollowTheWallAndLeadItOnlyByTheTiesTheyBroke() {
+        var clock = MonotonicMillis()
+        #expect((0..<3).map { _ in clock.next(wall: 1_000) } == [1_000, 1_001, 1_002], "ties within a millisecond step by one")
+        #expect(clock.next(wall: 1_001) == 1_003, "the wall behind the last stamp: one more")
+        #expect(clock.next(wall: 5_000) == 5_000, "the wall ahead: the wall time")
+        #expect(clock.next(wall: 4_000) == 5_001, "a clock stepped back does not reorder")
+        let burst = (0..<10_000).map { _ in clock.next(wall: 9_000) }
+        #expect(burst.first == 9_000 && burst.last == 9_000 + 9_999, "N stamps in one millisecond lead by N - 1")
     }
 }

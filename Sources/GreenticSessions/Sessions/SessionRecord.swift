@@ -71,13 +71,25 @@ public struct SessionRecord: Sendable, Equatable {
     /// by this stamp), and a wall clock stepping back does not reorder them.
     public static func nowMs() -> UInt64 {
         let wall = UInt64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-        return lastStamp.withLock { last in
-            last = max(wall, last &+ 1)
-            return last
-        }
+        return stamps.withLock { $0.next(wall: wall) }
     }
 
-    private static let lastStamp = Mutex<UInt64>(0)
+    private static let stamps = Mutex(MonotonicMillis())
+}
+
+/// Millisecond stamps that follow the wall clock and strictly increase: a stamp is the wall
+/// time, or one more than the previous stamp when the wall has not moved past it (several in one
+/// millisecond, or a clock stepped back). N stamps within one millisecond lead the wall clock by
+/// N - 1 ms until it catches up.
+package struct MonotonicMillis: Sendable {
+    private var last: UInt64 = 0
+
+    package init() {}
+
+    package mutating func next(wall: UInt64) -> UInt64 {
+        last = max(wall, last &+ 1)
+        return last
+    }
 }
 
 /// Which sessions an operation applies to; an absent field matches anything. A record without

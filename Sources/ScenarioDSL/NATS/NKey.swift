@@ -25,7 +25,7 @@ package struct NKey: Sendable {
     package init(seed: String) throws(NATSError) {
         let text = seed.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let raw = NKey.base32Decode(text), raw.count == 36 else {
-            throw .invalidCredentials("the NKey seed is not base32 of the right length (expected 58 characters starting with S)")
+            throw .invalidCredentials("the NKey seed is not canonical base32 of the right length (expected 58 characters starting with S)")
         }
         guard NKey.crc16(raw.prefix(34)) == UInt16(raw[34]) | UInt16(raw[35]) << 8 else {
             throw .invalidCredentials("the NKey seed's checksum does not match (a character was changed or cut)")
@@ -111,6 +111,10 @@ package struct NKey: Sendable {
                 bits -= 8
             }
         }
+        // Only the canonical spelling decodes: the bits left over past the last whole byte are
+        // zero. Otherwise two texts would be one key, and a changed last character (which holds
+        // only those bits and a few of the checksum's) could slip past the checksum.
+        guard buffer & ((1 << bits) - 1) == 0 else { return nil }
         return out
     }
 
