@@ -82,12 +82,23 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The JSON error contract every HTTP surface speaks (error bodies, 404/405/413 as JSON):
+        // below both the fixture server and the runner simulator, so they answer alike.
+        .target(
+            name: "GreenticHTTP",
+            dependencies: [
+                "GreenticTestKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "Simulators",
             dependencies: [
                 "GreenticTestKit",
                 "ScenarioDSL",
                 "GreenticSessions",
+                "GreenticHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -104,6 +115,7 @@ let package = Package(
             dependencies: [
                 "GreenticTestKit",
                 "GreenticSessions",
+                "GreenticHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -164,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "L0",
             dependencies: [
-                "TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticSessions", "GreenticFixtureServer",
+                "TestSupport", "GreenticTestKit", "GreenticTestKitTesting", "ScenarioDSL", "Simulators", "GreenticSessions", "GreenticFixtureServer", "GreenticHTTP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,21 +1,26 @@
 import GreenticTestKit
 
-/// The methods each documented path answers, read from the OpenAPI document the server serves,
-/// so that a known path called with another method gets 405 with `Allow` (not 404).
-struct AllowedMethods: Sendable {
+/// The methods each known path answers (read from an OpenAPI document, or listed), so that a
+/// known path called with another method gets 405 with `Allow` (not 404).
+package struct AllowedMethods: Sendable {
     /// Path templates split at `/` (`{id}` matches any one segment) and their methods.
     private let routes: [(segments: [Substring], methods: [String])]
 
-    init(document: JSONValue) {
+    /// The paths and methods of an OpenAPI document's `paths`.
+    package init(document: JSONValue) {
         let paths = document["paths"]?.objectValue ?? [:]
+        self.init(paths: paths.mapValues { ($0.objectValue ?? [:]).keys.map { $0.uppercased() } })
+    }
+
+    /// Path templates and the methods each answers.
+    package init(paths: [String: [String]]) {
         routes = paths.keys.sorted().map { path in
-            let methods = (paths[path]?.objectValue ?? [:]).keys.map { $0.uppercased() }.sorted()
-            return (path.split(separator: "/", omittingEmptySubsequences: false), methods)
+            (path.split(separator: "/", omittingEmptySubsequences: false), (paths[path] ?? []).map { $0.uppercased() }.sorted())
         }
     }
 
     /// The methods of the documented path `path` matches; empty for an unknown path.
-    func methods(for path: String) -> [String] {
+    package func methods(for path: String) -> [String] {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         var out: Set<String> = []
         for route in routes where route.segments.count == segments.count {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GreenticHTTP
 import Hummingbird
 
 /// With `server.auth_token` set, every mutating request (POST, PUT, PATCH, DELETE) must carry

@@ -1,3 +1,4 @@
+import GreenticHTTP
 import Hummingbird
 
 /// Cross-origin access for the origins in `server.cors_origins` only (none by default, so a web

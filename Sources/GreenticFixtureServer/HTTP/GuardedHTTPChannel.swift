@@ -1,3 +1,4 @@
+import GreenticHTTP
 import HummingbirdCore
 import HummingbirdWebSocket
 import Logging

@@ -1,4 +1,5 @@
 import GreenticSessions
+import GreenticHTTP
 import GreenticTestKit
 import Hummingbird
 

@@ -1,3 +1,4 @@
+import GreenticHTTP
 import GreenticTestKit
 import Hummingbird
 

@@ -1,4 +1,5 @@
 import Foundation
+import GreenticHTTP
 import GreenticTestKit
 import Hummingbird
 import NIOCore

@@ -1,5 +1,6 @@
 import Foundation
 import GreenticSessions
+import GreenticHTTP
 import GreenticTestKit
 import Hummingbird
 

@@ -109,6 +109,30 @@ struct RunnerSimSessionTests {
         #expect(try await runner.post("/runner/faults", json: ["fail": ["x": -1]]).errorCode == "invalid_faults")
         #expect(try await runner.post("/runner/faults", json: ["drop_nats": "yes"]).errorCode == "invalid_faults")
         #expect(try await runner.post("/runner/faults", json: ["latency_ms": "slow"]).status == 400)
+        // A body with one bad member changes nothing, not even its good members.
+        let mixed = try await runner.post("/runner/faults", json: ["fail": ["demo.worker.repo_assistant": 5], "latency_ms": "slow"])
+        #expect(mixed.status == 400 && mixed.errorCode == "invalid_faults", "\(mixed.text)")
+        let unknown = try await runner.post("/runner/faults", json: ["fail": ["demo.worker.repo_assistant": 5], "drop": true])
+        #expect(unknown.errorCode == "invalid_faults" && unknown.text.contains("drop"), "\(unknown.text)")
+        #expect(try await runner.get("/runner/faults").json?["fail"] == [:])
+    }
+
+    /// Every error is a JSON body, as the fixture server's are: unknown route, wrong method (with
+    /// Allow), a body over the limit.
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func errorsAreJSONBodiesForRoutesMethodsAndSizes() async throws {
+        let env = try TestEnv.required()
+        let runner = HTTPTestClient(base: try await startRunnerSimHTTP(env))
+        let missing = try await runner.get("/runner/nothing")
+        #expect(missing.status == 404 && missing.errorCode == "not_found", "\(missing.text)")
+        let method = try await runner.get("/runner/activity")
+        #expect(method.status == 405 && method.errorCode == "method_not_allowed" && method.header("Allow") == "POST", "\(method.text)")
+        let faultsMethod = try await runner.send(.DELETE, "/runner/faults")
+        #expect(faultsMethod.status == 405 && faultsMethod.header("Allow") == "GET, POST", "\(faultsMethod.text)")
+        let huge = try await runner.send(.POST, "/runner/activity", body: Data(repeating: UInt8(ascii: "a"), count: 2 << 20))
+        #expect(huge.status == 413 && huge.errorCode == "body_too_large", "\(huge.status) \(huge.text)")
+        let health = try await runner.get("/healthz")
+        #expect(health.status == 200 && health.json?["handled"] == 0, "nothing was run by the refused requests")
     }
 }
 
