@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks in release mode (in .build-release, apart from the debug build) and runs
 # them. Each benchmark measures its baseline in the same run and prints medians and ratios.
-#   scripts/bench.sh [testenv|server|store|nats|scenario|memory|stack|all] [--json DIR]
+#   scripts/bench.sh [testenv|server|store|nats|scenario|timeline|memory|stack|all] [--json DIR]
 #   scripts/bench.sh scenario --before REF [--rounds N]
 # server needs wrk (apt-get install wrk); nats compares with nats-py when it is installed.
 # --before REF builds the scenario benchmark of commit REF too (in .build-before/, a worktree
@@ -24,9 +24,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 case "$which" in
-  testenv|server|store|nats|scenario|memory|stack|all) ;;
+  testenv|server|store|nats|scenario|timeline|memory|stack|all) ;;
   -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
-  *) echo "bench.sh: unknown benchmark '$which' (testenv, server, store, nats, scenario, memory, stack, all)" >&2; exit 2 ;;
+  *) echo "bench.sh: unknown benchmark '$which' (testenv, server, store, nats, scenario, timeline, memory, stack, all)" >&2; exit 2 ;;
 esac
 if [ -n "$before" ] && [ "$which" != "scenario" ]; then
   echo "bench.sh: --before is for the scenario benchmark (scripts/bench.sh scenario --before REF)" >&2; exit 2
@@ -55,5 +55,6 @@ if [ "$which" = "server" ] || [ "$which" = "all" ]; then run server; fi
 if [ "$which" = "store" ] || [ "$which" = "all" ]; then run store; fi
 if [ "$which" = "nats" ] || [ "$which" = "all" ]; then run nats; fi
 if [ "$which" = "scenario" ] || [ "$which" = "all" ]; then run scenario; fi
+if [ "$which" = "timeline" ] || [ "$which" = "all" ]; then run timeline; fi
 if [ "$which" = "memory" ] || [ "$which" = "all" ]; then run memory; fi
 if [ "$which" = "stack" ] || [ "$which" = "all" ]; then run stack --runs 10; fi

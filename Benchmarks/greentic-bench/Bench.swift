@@ -8,6 +8,6 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "greentic-bench",
         abstract: "Benchmarks for GreenticTestKit (build with -c release).",
-        subcommands: [TestEnvBench.self, ServerBench.self, StoreBench.self, NATSBench.self, ScenarioBench.self, MemoryBench.self, StackBench.self]
+        subcommands: [TestEnvBench.self, ServerBench.self, StoreBench.self, NATSBench.self, ScenarioBench.self, MemoryBench.self, StackBench.self, TimelineBench.self]
     )
 }
