@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GreenticTestKit
+import ScenarioDSL
 import Synchronization
 
 /// What recording costs: the CPU time per event of appending a scenario's step events (a
@@ -37,18 +38,16 @@ struct TimelineBench: AsyncParsableCommand {
             let timeline = try Timeline(url: url, evidence: evidence)
             cpu = CPUTime.now()
             for (i, payload) in payloads.enumerated() {
-                timeline.append(kind: "step", source: "scenario:bench", data: ["event": "started", "index": .number(Double(i)), "kind": "request"])
-                timeline.append(kind: "message", source: "wiretap") {
-                    ["subject": "bench.echo", "arrival": .number(Double(i * 2)), "payload": evidence.body(payload), "reply_to": "_INBOX.abc.1"]
-                }
-                timeline.append(kind: "message", source: "wiretap") {
-                    ["subject": "_INBOX.abc.1", "arrival": .number(Double(i * 2 + 1)), "payload": evidence.body(payload)]
-                }
-                timeline.append(kind: "step", source: "scenario:bench") {
-                    ["event": "request", "subject": "bench.echo", "payload": evidence.body(payload),
-                     "reply": ["subject": "_INBOX.abc.1", "payload": evidence.body(payload)]]
-                }
-                timeline.append(kind: "step", source: "scenario:bench", data: ["event": "passed", "index": .number(Double(i)), "kind": "request"])
+                // What a request step under a complete wiretap records, through the same encoders.
+                let request = NATSMessage(subject: "bench.echo", replyTo: "_INBOX.abc.1", payload: payload, arrival: UInt64(i * 2))
+                let reply = NATSMessage(subject: "_INBOX.abc.1", payload: payload, arrival: UInt64(i * 2 + 1))
+                timeline.append(kind: "step", source: "scenario:bench", writing: { TimelineEvents.writeStep("started", index: i, kind: "request", into: &$0) })
+                timeline.append(kind: "message", source: "wiretap", writing: { TimelineEvents.writeMessage(request, evidence: evidence, into: &$0) })
+                timeline.append(kind: "message", source: "wiretap", writing: { TimelineEvents.writeMessage(reply, evidence: evidence, into: &$0) })
+                timeline.append(kind: "step", source: "scenario:bench", writing: {
+                    TimelineEvents.writeRequest(subject: "bench.echo", payload: payload, reply: reply, error: nil, evidence: evidence, into: &$0)
+                })
+                timeline.append(kind: "step", source: "scenario:bench", writing: { TimelineEvents.writeStep("passed", index: i, kind: "request", into: &$0) })
             }
             timeline.close()
             recorded.values.append(cpu.elapsedMilliseconds())

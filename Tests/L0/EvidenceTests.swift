@@ -59,6 +59,69 @@ struct EvidencePolicyTests {
     }
 }
 
+@Suite("The redacting copy of a body")
+struct RedactingJSONCopierTests {
+    /// Valid documents, invalid ones and the edges between: the copy must accept exactly what the
+    /// parser accepts and read back as the same value.
+    static let corpus: [String] = [
+        #"{"a":1,"b":[true,false,null],"c":{"d":"e"}}"#, "  [ 1 , -0 , 0.5e-3 , 1E+2 , 123456789012345678 ]  ",
+        "\u{FEFF}{\"bom\":1}", #"{"s":"quote \" slash \/ back \\ \b\f\n\r\t \u00e9 \ud83d\ude00"}"#,
+        #"{"é":"ünïcødé ✓"}"#, #"{"dup":1,"dup":2}"#, "[]", "{}", #"[[[[{"deep":[]}]]]]"#,
+        #"{"a":1,}"#, #"[1,]"#, #"{"a" 1}"#, #"{"a":01}"#, #"{"a":1.}"#, #"{"a":.5}"#, #"{"a":1e}"#, #"{"a":-}"#,
+        #"{"a":1e400}"#, #"{"a":"\x"}"#, #"{"a":"\u12G4"}"#, #"{"a":"\ud83d"}"#, #"{"a":"\ude00"}"#,
+        "{\"a\":\"raw\nnewline\"}", #"{"a":tru}"#, #"{"a":nul}"#, #"{"a":"unterminated}"#, #"{"a":1} x"#,
+        #"{"a":1}{"b":2}"#, #"[1 2]"#, #"{1:2}"#, "", "   ", "42", #""text""#, "true",
+    ]
+
+    @Test func acceptsWhatTheParserAcceptsAndReadsBackTheSame() throws {
+        let policy = EvidencePolicy(bodyLimit: 1 << 20)
+        var inputs = Self.corpus.map { Data($0.utf8) }
+        inputs.append(Data([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0x28, 0x22, 0x7D]))  // {"a":"\xC3("}: not UTF-8
+        inputs.append(Data((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8))
+        // Every one-byte deletion and every byte swapped for a structural one, of a document
+        // that uses the whole grammar.
+        let seed = Array(#"{"k":[1,-2.5e3,"x\"y\u00e9",true,null,{"n":{}}],"z":""}"#.utf8)
+        for i in seed.indices {
+            var cut = seed
+            cut.remove(at: i)
+            inputs.append(Data(cut))
+            for byte in Array(#"{}[]:,"\ 0e.-"#.utf8) {
+                var changed = seed
+                changed[i] = byte
+                inputs.append(Data(changed))
+            }
+        }
+        for input in inputs {
+            var out: [UInt8] = []
+            policy.writeBody(input, into: &out)
+            let copy = try JSONValue.parse(Data(out))
+            let parsed = try? JSONValue.parse(input)
+            if let parsed, parsed.objectValue != nil || parsed.arrayValue != nil {
+                #expect(copy == parsed, "\(String(decoding: input, as: UTF8.self))")
+                #expect(out.count <= input.count, "a copy without secrets never grows: whitespace is dropped, the rest kept")
+            } else {
+                #expect(copy == .string(String(decoding: input, as: UTF8.self)), "not JSON, so kept as text: \(String(decoding: input, as: UTF8.self))")
+            }
+            #expect(!out.contains(0x0A), "a copy is one line")
+        }
+    }
+
+    @Test func keepsOrderAndSpellingAndRedactsAtEveryDepth() {
+        let policy = EvidencePolicy(bodyLimit: 1024, secretValues: { ["hunter22", "abc"] })
+        var out: [UInt8] = []
+        policy.writeBody(Data(#"{ "z" : 1.50, "a":[{"Api_Key":"k","list":["hunter22"]}], "tok\u0065n":"t", "password":{"inner":"x hunter22"}, "abc":"abc" }"#.utf8), into: &out)
+        #expect(String(decoding: out, as: UTF8.self) ==
+                #"{"z":1.50,"a":[{"Api_Key":"<redacted>","list":["<redacted>"]}],"tok\u0065n":"<redacted>","password":{"inner":"x <redacted>"},"abc":"abc"}"#,
+                "a secret-named member holding an object is searched, not dropped; a value under four bytes is no secret")
+        out = []
+        policy.writeBody(Data(#"{"note":"esc\"aped hunter22"}"#.utf8), into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == #"{"note":"esc\"aped <redacted>"}"#)
+        out = []
+        policy.writeBody(Data("not json hunter22 \n".utf8), into: &out)
+        #expect(String(decoding: out, as: UTF8.self) == #""not json <redacted> \n""#)
+    }
+}
+
 @Suite("timeline.html")
 struct TimelinePageTests {
     @Test func lanesPerSourceAndTheFailureAreOnThePage() throws {

@@ -23,17 +23,20 @@ public final class Timeline: Sendable {
     private let pending = Mutex<Pending>(Pending())
     /// The order of appends, and the backlogs read before each event is stamped.
     private let order = Mutex<[ObjectIdentifier: any TimelineBacklog]>([:])
-    /// Held while taking the buffer and writing it, so chunks reach the file in order.
-    private let file: Mutex<FileHandle?>
+    /// Held while taking the buffer and writing it, so chunks reach the file in order; the
+    /// bytes are the writer's buffer, kept between bursts.
+    private let file: Mutex<(handle: FileHandle?, buffer: [UInt8])>
     private let wake = DispatchSemaphore(value: 0)
     private let writerDone = DispatchSemaphore(value: 0)
 
     /// An event waiting for the writer: stamped, not yet encoded.
     struct Entry {
-        var t: Double
+        /// `t_ms` in whole microseconds.
+        var micros: Int64
         var kind: String
         var source: String
-        var data: @Sendable () -> JSONValue
+        /// Appends the event's `data` value as JSON.
+        var data: @Sendable (inout [UInt8]) -> Void
     }
 
     struct Pending {
@@ -46,7 +49,7 @@ public final class Timeline: Sendable {
         self.evidence = evidence
         self.start = .now
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
-        self.file = Mutex(try FileHandle(forWritingTo: url))
+        self.file = Mutex((try FileHandle(forWritingTo: url), []))
         let thread = Thread { [self] in writerLoop() }
         thread.name = "timeline-writer"
         thread.start()
@@ -64,16 +67,22 @@ public final class Timeline: Sendable {
     }
 
     public func append(kind: String, source: String, data: JSONValue = .object([:])) {
-        append(kind: kind, source: source) { data }
+        append(kind: kind, source: source, writing: { JSONWriter.write(data, into: &$0) })
     }
 
     /// Appends an event whose data is built by the writer thread: what an event costs to
     /// describe (parsing, redacting and encoding a payload) stays off the path of the step or
     /// the NATS connection that produced it. The stamp and the order are taken now.
     public func append(kind: String, source: String, deferred data: @escaping @Sendable () -> JSONValue) {
+        append(kind: kind, source: source, writing: { JSONWriter.write(data(), into: &$0) })
+    }
+
+    /// Appends an event whose data the writer thread writes straight into the file's buffer as
+    /// JSON (`EvidencePolicy.writeBody` for bodies): the cheapest way to record a message.
+    package func append(kind: String, source: String, writing data: @escaping @Sendable (inout [UInt8]) -> Void) {
         order.withLock { backlogs in
             for backlog in backlogs.values { backlog.readBacklog() }
-            appendInOrder(kind: kind, source: source, deferred: data)
+            appendInOrder(kind: kind, source: source, writing: data)
         }
     }
 
@@ -95,43 +104,65 @@ public final class Timeline: Sendable {
 
     /// Appends from inside the order (a backlog's lines, from `readBacklog` or `inOrder`).
     func appendInOrder(kind: String, source: String, data: JSONValue) {
-        appendInOrder(kind: kind, source: source) { data }
+        appendInOrder(kind: kind, source: source, writing: { JSONWriter.write(data, into: &$0) })
     }
 
-    private func appendInOrder(kind: String, source: String, deferred data: @escaping @Sendable () -> JSONValue) {
+    private func appendInOrder(kind: String, source: String, writing data: @escaping @Sendable (inout [UInt8]) -> Void) {
         let wasIdle = pending.withLock { p -> Bool? in
             guard !p.closed else { return nil }
             // Stamped inside the lock: a line is never placed before one with a later stamp.
-            let t = (elapsedMilliseconds * 1000).rounded() / 1000
+            let micros = Int64((elapsedMilliseconds * 1000).rounded())
             let idle = p.entries.isEmpty
-            p.entries.append(Entry(t: t, kind: kind, source: source, data: data))
+            p.entries.append(Entry(micros: micros, kind: kind, source: source, data: data))
             return idle
         }
         if wasIdle == true { wake.signal() }
     }
 
-    static func line(_ entry: Entry) -> String {
-        var line = "{\"t_ms\":" + JSONWriter.formatNumber(entry.t) + ",\"kind\":"
-        JSONWriter.writeString(entry.kind, into: &line)
-        line += ",\"source\":"
-        JSONWriter.writeString(entry.source, into: &line)
-        line += ",\"data\":"
-        JSONWriter.write(entry.data(), into: &line, indent: nil, level: 0)
-        line += "}\n"
-        return line
+    /// Appends the event's line to `out`.
+    static func write(_ entry: Entry, into out: inout [UInt8]) {
+        out.append(literal: #"{"t_ms":"#)
+        writeMilliseconds(micros: entry.micros, into: &out)
+        out.append(literal: #","kind":"#)
+        JSONWriter.writeString(entry.kind, into: &out)
+        out.append(literal: #","source":"#)
+        JSONWriter.writeString(entry.source, into: &out)
+        out.append(literal: #","data":"#)
+        entry.data(&out)
+        out.append(literal: "}\n")
+    }
+
+    /// Writes `micros` as milliseconds with up to three decimals (`12`, `12.5`, `12.345`).
+    static func writeMilliseconds(micros: Int64, into out: inout [UInt8]) {
+        JSONWriter.writeNumber(Double(micros / 1000), into: &out)
+        var fraction = Int(micros % 1000)
+        guard fraction != 0 else { return }
+        out.append(UInt8(ascii: "."))
+        var digits = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        var divisor = [1, 10, 100][digits - 1]
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(fraction / divisor % 10))
+            divisor /= 10
+        }
     }
 
     /// Writes what is buffered now (in order after anything the writer thread holds).
     public func flush() {
-        file.withLock { handle in
+        file.withLock { file in
             let entries = pending.withLock { p in
                 defer { p.entries.removeAll(keepingCapacity: true) }
                 return p.entries
             }
-            guard let handle, !entries.isEmpty else { return }
-            var text = ""
-            for entry in entries { text += Self.line(entry) }
-            try? handle.write(contentsOf: Data(text.utf8))
+            guard let handle = file.handle, !entries.isEmpty else { return }
+            file.buffer.removeAll(keepingCapacity: true)
+            for entry in entries { Self.write(entry, into: &file.buffer) }
+            try? handle.write(contentsOf: file.buffer)
+            // A burst's buffer is kept for the next one, unless it grew past a megabyte.
+            if file.buffer.capacity > 1 << 20 { file.buffer = [] }
         }
     }
 
@@ -162,9 +193,10 @@ public final class Timeline: Sendable {
         guard first else { return }
         wake.signal()
         writerDone.wait()
-        file.withLock { h in
-            try? h?.close()
-            h = nil
+        file.withLock { file in
+            try? file.handle?.close()
+            file.handle = nil
+            file.buffer = []
         }
     }
 

@@ -28,45 +28,44 @@ public indirect enum OrderedJSON: Sendable, Equatable {
 
 extension JSONWriter {
     public static func compact(_ value: OrderedJSON) -> String {
-        render(value, indent: nil)
+        var out: [UInt8] = []
+        write(value, into: &out, pretty: false, level: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func pretty(_ value: OrderedJSON) -> String {
-        render(value, indent: "  ")
+        var out: [UInt8] = []
+        write(value, into: &out, pretty: true, level: 0)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func render(_ value: OrderedJSON, indent: String?) -> String {
-        var out = ""
-        write(value, into: &out, indent: indent, level: 0)
-        return out
-    }
-
-    static func write(_ value: OrderedJSON, into out: inout String, indent: String?, level: Int) {
+    static func write(_ value: OrderedJSON, into out: inout [UInt8], pretty: Bool, level: Int) {
         switch value {
         case .value(let v):
-            write(v, into: &out, indent: indent, level: level)
+            write(v, into: &out, pretty: pretty, level: level)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
-                write(item, into: &out, indent: indent, level: level + 1)
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(&out, pretty: pretty, level: level + 1)
+                write(item, into: &out, pretty: pretty, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "]"
+            newline(&out, pretty: pretty, level: level)
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
-            out += "{"
+            if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(UInt8(ascii: "{"))
             for (i, (key, member)) in members.enumerated() {
-                if i > 0 { out += "," }
-                if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                newline(&out, pretty: pretty, level: level + 1)
                 writeString(key, into: &out)
-                out += indent == nil ? ":" : ": "
-                write(member, into: &out, indent: indent, level: level + 1)
+                out.append(UInt8(ascii: ":"))
+                if pretty { out.append(UInt8(ascii: " ")) }
+                write(member, into: &out, pretty: pretty, level: level + 1)
             }
-            if let indent { out += "\n" + String(repeating: indent, count: level) }
-            out += "}"
+            newline(&out, pretty: pretty, level: level)
+            out.append(UInt8(ascii: "}"))
         }
     }
 }

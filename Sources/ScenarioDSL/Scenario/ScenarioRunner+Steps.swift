@@ -89,13 +89,13 @@ extension ScenarioRunner {
             reply = try await nats.request(subject, payload: payload, timeout: within)
         } catch {
             let reason = "\(error)"
-            note("step", deferred: {
-                ["event": "request", "subject": .string(subject), "payload": evidence.body(payload), "error": .string(reason)]
+            note("step", writing: {
+                TimelineEvents.writeRequest(subject: subject, payload: payload, reply: nil, error: reason, evidence: evidence, into: &$0)
             })
             throw ScenarioError.requestFailed(subject: subject, reason: reason)
         }
-        note("step", deferred: {
-            ["event": "request", "subject": .string(subject), "payload": evidence.body(payload), "reply": Wiretap.event(reply, evidence: evidence)]
+        note("step", writing: {
+            TimelineEvents.writeRequest(subject: subject, payload: payload, reply: reply, error: nil, evidence: evidence, into: &$0)
         })
         if let capture { context.variables.values[capture] = (try? JSONValue.parse(reply.payload)) ?? .string(reply.text) }
     }

@@ -13,10 +13,13 @@ package final class ScenarioRunner {
     var context: ScenarioContext
     let wiretap: Wiretap
     var subscriptions: [NATSSubscription] = []
+    /// The timeline source of the scenario's events (`scenario:NAME`).
+    let source: String
 
     public init(_ scenario: Scenario, context: ScenarioContext) {
         self.scenario = scenario
         self.context = context
+        self.source = "scenario:\(scenario.name)"
         let limit = context.variables.environment["E2E_WIRETAP_LIMIT"].flatMap { Int($0) } ?? Wiretap.defaultLimit
         self.wiretap = Wiretap(timeline: context.timeline, limit: limit)
     }
@@ -30,12 +33,17 @@ package final class ScenarioRunner {
     }
 
     func note(_ kind: String, _ data: JSONValue) {
-        context.timeline?.append(kind: kind, source: "scenario:\(scenario.name)", data: data)
+        context.timeline?.append(kind: kind, source: source, data: data)
     }
 
-    /// An event whose data (bodies to parse and redact) is built by the timeline's writer.
-    func note(_ kind: String, deferred data: @escaping @Sendable () -> JSONValue) {
-        context.timeline?.append(kind: kind, source: "scenario:\(scenario.name)", deferred: data)
+    /// An event whose data (bodies to copy and redact) the timeline's writer writes as JSON.
+    func note(_ kind: String, writing data: @escaping @Sendable (inout [UInt8]) -> Void) {
+        context.timeline?.append(kind: kind, source: source, writing: data)
+    }
+
+    /// A step's `started` or `passed` event (on every step's path, so written by the timeline's writer).
+    func noteStep(_ event: StaticString, index: Int, kind: String) {
+        note("step", writing: { TimelineEvents.writeStep(event, index: index, kind: kind, into: &$0) })
     }
 
     var evidence: EvidencePolicy { context.timeline?.evidence ?? EvidencePolicy() }
@@ -62,10 +70,10 @@ package final class ScenarioRunner {
         order += deferred
         for index in order {
             let step = scenario.steps[index]
-            note("step", ["event": "started", "index": .number(Double(index)), "kind": .string(step.kind)])
+            noteStep("started", index: index, kind: step.kind)
             do {
                 try await run(step, index: index)
-                note("step", ["event": "passed", "index": .number(Double(index)), "kind": .string(step.kind)])
+                noteStep("passed", index: index, kind: step.kind)
             } catch {
                 let cause = Self.scenarioError(error)
                 note("expectation", ["event": "failed", "index": .number(Double(index)), "kind": .string(step.kind), "message": .string(cause.message)])

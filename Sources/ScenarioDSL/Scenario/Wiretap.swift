@@ -84,23 +84,12 @@ final class Wiretap: Sendable {
         if kept {
             if let timeline {
                 let evidence = timeline.evidence
-                timeline.append(kind: "message", source: "wiretap", deferred: { Self.event(message, evidence: evidence) })
+                timeline.append(kind: "message", source: "wiretap", writing: { TimelineEvents.writeMessage(message, evidence: evidence, into: &$0) })
             }
         } else if dropped == 1 {
             timeline?.append(kind: "env", source: "wiretap", data: ["event": "full", "limit": .number(Double(limit))])
         }
         woken.forEach { $0.resume() }
-    }
-
-    static func event(_ message: NATSMessage, evidence: EvidencePolicy?) -> JSONValue {
-        let policy = evidence ?? EvidencePolicy()
-        var data: [String: JSONValue] = [
-            "subject": .string(message.subject), "arrival": .number(Double(message.arrival)),
-            "payload": policy.body(message.payload),
-        ]
-        if let headers = message.headers { data["headers"] = policy.headers(headers.entries.map { ($0.name, $0.value) }) }
-        if let reply = message.replyTo { data["reply_to"] = .string(reply) }
-        return .object(data)
     }
 
     /// Messages recorded so far.
