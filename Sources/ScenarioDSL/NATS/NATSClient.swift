@@ -209,7 +209,7 @@ public final class NATSClient: Sendable {
                 NATSFrameEncoder.subscribe(subject: sub.subject, queue: sub.queue, sid: sub.sid, into: &out)
                 if let remaining = sub.remainingBeforeLimit { NATSFrameEncoder.unsubscribe(sid: sub.sid, after: remaining, into: &out) }
             }
-            if let mux { NATSFrameEncoder.subscribe(subject: requests.prefix + ".*", queue: nil, sid: mux, into: &out) }
+            if let mux { NATSFrameEncoder.subscribe(subject: requests.subject, queue: nil, sid: mux, into: &out) }
             for i in s.pongWaiters.indices where s.pongWaiters[i].generation != generation {
                 s.pongWaiters[i].generation = generation
                 NATSFrameEncoder.ping(into: &out)
@@ -323,10 +323,17 @@ public final class NATSClient: Sendable {
             subscriptions.remove(subscription.sid)
             throw error
         }
+        // A tap that sees the inbox's replies makes the inbox's own subscription a duplicate.
+        if observer != nil, queue == nil, SubjectPattern(subject).covers(requests.pattern) {
+            try requests.tapCovers(subscription.sid) { sid in try send { NATSFrameEncoder.unsubscribe(sid: sid, after: nil, into: &$0) } }
+        }
         return subscription
     }
 
     func unsubscribe(_ sid: UInt64, after max: Int?) throws {
+        // The tap covering the inbox hands it back before its UNSUB reaches the server.
+        try requests.subscriptionEnds(sid, coveringTap: { subscriptions.coveringTap(of: requests.pattern, excluding: sid) },
+                                      allocate: subscriptions.allocateSid, subscribe: subscribeInbox)
         if max == nil { subscriptions.remove(sid)?.finish() }
         try send { NATSFrameEncoder.unsubscribe(sid: sid, after: max, into: &$0) }
     }
@@ -404,9 +411,12 @@ public final class NATSClient: Sendable {
     }
 
     private func ensureMuxSubscription() throws {
-        if let sid = requests.claimSubscription(subscriptions.allocateSid) {
-            try send { NATSFrameEncoder.subscribe(subject: requests.prefix + ".*", queue: nil, sid: sid, into: &$0) }
-        }
+        try requests.ensureSubscribed(coveringTap: { subscriptions.coveringTap(of: requests.pattern) },
+                                      allocate: subscriptions.allocateSid, subscribe: subscribeInbox)
+    }
+
+    private func subscribeInbox(_ sid: UInt64) throws {
+        try send { NATSFrameEncoder.subscribe(subject: requests.subject, queue: nil, sid: sid, into: &$0) }
     }
 
     // MARK: Closing

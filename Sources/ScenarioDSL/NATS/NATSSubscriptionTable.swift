@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The client's subscriptions by sid, and the delivery of each read's messages: replies to their
-/// requests, observed subscriptions (the wiretap) one message at a time in arrival order, queued
+/// requests (on the inbox's subscription or a tap covering it), observed subscriptions (the wiretap) one message at a time in arrival order, queued
 /// subscriptions their share in one wake-up each.
 final class NATSSubscriptionTable: Sendable {
     private struct State {
@@ -43,6 +43,16 @@ final class NATSSubscriptionTable: Sendable {
 
     var sids: [UInt64] { state.withLock { Array($0.subscriptions.keys) } }
 
+    /// A tap (an observed subscription, no queue group, no message limit) that receives every
+    /// message `pattern` matches, other than `excluded`; nil when there is none.
+    func coveringTap(of pattern: SubjectPattern, excluding excluded: UInt64? = nil) -> UInt64? {
+        state.withLock { s in
+            s.subscriptions.values
+                .filter { $0.sid != excluded && $0.observer != nil && $0.queue == nil && $0.remainingBeforeLimit == nil && SubjectPattern($0.subject).covers(pattern) }
+                .map(\.sid).min()
+        }
+    }
+
     /// Ends every subscription and accepts no more.
     func close() {
         let subs = state.withLock { s -> [NATSSubscription] in
@@ -76,10 +86,10 @@ final class NATSSubscriptionTable: Sendable {
                 }
             }
         }
-        if muxSid != nil {
-            for message in messages where message.sid == muxSid {
-                if let waiter = requests.take(reply: message) { replies.append((waiter, message)) }
-            }
+        // A reply is taken whichever subscription it came on: the inbox's own, or a tap that
+        // covers it (which records it as well).
+        for message in messages {
+            if let waiter = requests.take(reply: message) { replies.append((waiter, message)) }
         }
         for (sub, message) in observed where sub.deliver(CollectionOfOne(message)) { remove(sub.sid) }
         for sid in order {

@@ -130,6 +130,73 @@ struct NATSClientHandlerTests {
         await client.close()
     }
 
+    /// The frames the client wrote, one per line, until `marker` has appeared.
+    func lines(_ channel: NIOAsyncTestingChannel, until marker: String) async throws -> [Substring] {
+        try await NATSTestServer.written(channel, until: marker).split(separator: "\r\n")
+    }
+
+    /// A complete wiretap receives every reply, so the inbox's own subscription would only make the
+    /// server send each one twice: it is held only while no tap covers it, and a reply is taken on
+    /// whichever subscription it arrives, so none in flight while the inbox changes hands is lost.
+    @Test func aTapCoveringTheInboxTakesItsRepliesOverAndHandsThemBack() async throws {
+        let (client, channel, _) = try await server.connect()
+        let observed = Observed()
+        /// Publishes a request, answers it on `sid`, and checks it resumed with that answer.
+        func exchange(_ subject: String, replyingOn sid: @escaping ([Substring]) throws -> UInt64, before: (() async throws -> [Substring])? = nil) async throws -> [Substring] {
+            async let answer = client.request(subject, payload: Data("q".utf8), timeout: .seconds(2))
+            var out = try await lines(channel, until: "PUB \(subject) ")
+            if let before { out += try await before() }
+            let pub = try #require(out.first { $0.hasPrefix("PUB \(subject) ") })
+            let inbox = pub.split(separator: " ")[2]
+            try await channel.writeInbound(ByteBuffer(string: "MSG \(inbox) \(try sid(out)) 1\r\na\r\n"))
+            #expect(try await answer.text == "a", "the reply resumes its request")
+            return out
+        }
+        // A plain subscription does not count as cover: its consumer may fall behind and drop.
+        _ = try await client.subscribe(">")
+        var out = try await exchange("svc.a", replyingOn: { out in
+            let sub = try #require(out.first { $0.hasPrefix("SUB _INBOX.") }, "no tap yet: the inbox subscribes")
+            return UInt64(sub.split(separator: " ")[2])!
+        })
+        let own = UInt64(try #require(out.first { $0.hasPrefix("SUB _INBOX.") }).split(separator: " ")[2])!
+
+        // A tap on `>` arrives: its SUB, then the inbox's UNSUB, and a reply still in flight on
+        // the old sid is taken.
+        let tap = try await client.tap(">") { observed.add($0) }
+        out = try await lines(channel, until: "UNSUB \(own)\r\n")
+        #expect(out == ["SUB > \(tap.sid)", "UNSUB \(own)"])
+        out = try await exchange("svc.b", replyingOn: { _ in own })
+        #expect(!out.contains { $0.hasPrefix("SUB ") }, "covered: no subscription of its own")
+        out = try await exchange("svc.c", replyingOn: { _ in tap.sid })
+        #expect(observed.take().map(\.text) == ["a"], "the tap records the reply it delivered")
+
+        // The tap ends while a request waits: the inbox subscribes again before the tap's UNSUB,
+        // and the reply the server had already routed to the tap is not lost.
+        var resubscribed: UInt64 = 0
+        out = try await exchange("svc.d", replyingOn: { _ in tap.sid }, before: {
+            try await tap.unsubscribe()
+            let change = try await lines(channel, until: "UNSUB \(tap.sid)\r\n")
+            resubscribed = UInt64(try #require(change.first { $0.hasPrefix("SUB _INBOX.") }).split(separator: " ")[2])!
+            #expect(change.map { $0.split(separator: " ")[0] } == ["SUB", "UNSUB"], "SUB before UNSUB")
+            return change
+        })
+        out = try await exchange("svc.e", replyingOn: { _ in resubscribed })
+        #expect(!out.contains { $0.hasPrefix("SUB ") })
+
+        // After a reconnect the covering tap is restored and the inbox is not subscribed twice.
+        let cover = try await client.tap("_INBOX.>") { _ in }
+        _ = try await lines(channel, until: "UNSUB \(resubscribed)\r\n")
+        #expect(client.dropConnection())
+        let second = try await server.nextChannel()
+        _ = try await server.handshake(second)
+        async let flushed: Void = client.flush(timeout: .seconds(2))
+        let restored = try await lines(second, until: "PING")
+        try await second.writeInbound(ByteBuffer(string: "PONG\r\n"))
+        try await flushed
+        #expect(restored.contains("SUB _INBOX.> \(cover.sid)") && !restored.contains { $0.hasPrefix("SUB _INBOX.") && $0.hasSuffix(".* \(resubscribed)") })
+        await client.close()
+    }
+
     @Test func aMessageBeforeInfoIsAProtocolViolation() async throws {
         let connector = server.connector
         let client = Task { try await NATSClient.connect(url: "nats://127.0.0.1:4222", options: NATSClient.Options(), connector: connector, environment: [:]) }
