@@ -37,7 +37,7 @@ struct HTTPHardeningTests {
         let (port, client) = try await Self.server(env)
         let outcome = try await RawHTTP.exchange(port: port, send: [request], readFor: .seconds(15))
         #expect(outcome.closedByServer, "\(what): the connection stayed open")
-        #expect(outcome.status == status, "\(what): \(outcome.text.prefix(200))")
+        #expect(outcome.status == status, "\(what): \(outcome.text.prefix(200)) (after \(outcome.elapsed), \(outcome.closedByServer ? "closed by the server" : "still open")\(outcome.readError.map { ", read failed: \($0)" } ?? ""))")
         #expect(outcome.text.lowercased().contains("connection: close"), "\(what)")
         let body = try? JSONValue.parse(outcome.body)
         #expect(body?.value(atPath: "error.code")?.stringValue != nil, "\(what): \(outcome.body.prefix(200))")
