@@ -48,7 +48,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             // The one prerequisite list, also read by scripts/install-deps.sh.
-            resources: [.embedInCode("Doctor/prerequisites.tsv")]
+            resources: [.embedInCode("Prerequisites/prerequisites.tsv")]
         ),
         .target(
             name: "GreenticTestKitTesting",
@@ -90,6 +90,7 @@ let package = Package(
                 "GreenticTestKit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(

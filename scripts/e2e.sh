@@ -33,7 +33,7 @@ Every failing test is listed with a 'repro:' line that reruns it alone.
 
 Environment:
   E2E_INSTALL=1|0   install what the tier needs and is missing, through scripts/install-deps.sh
-                    (the one list: Sources/GreenticTestKit/Doctor/prerequisites.tsv); default:
+                    (the one list: Sources/GreenticTestKit/Prerequisites/prerequisites.tsv); default:
                     yes when running as root
   E2E_KEEP=1        keep the artifacts of passing tests (.build/e2e/<test>/)
   E2E_STRICT=1      a test whose prerequisites are missing fails instead of skipping

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test tiers need, from the one list in
-# Sources/GreenticTestKit/Doctor/prerequisites.tsv (which `greentic-integration doctor` checks).
+# Sources/GreenticTestKit/Prerequisites/prerequisites.tsv (which `greentic-integration doctor` checks).
 # .ci/run, scripts/e2e.sh and every job of .github/workflows/e2e.yml call this script; nothing
 # else names packages. Logs go to stderr; --list prints package names on stdout.
 set -uo pipefail
@@ -18,7 +18,7 @@ Options:
   --list [SRC]  print the tier's package names, one a line (only deb or pip ones with SRC)
   -h, --help    show this help
 
-Runs apt-get through sudo when not root. The list: Sources/GreenticTestKit/Doctor/prerequisites.tsv
+Runs apt-get through sudo when not root. The list: Sources/GreenticTestKit/Prerequisites/prerequisites.tsv
 USAGE
 }
 
@@ -45,7 +45,7 @@ case "$tier" in
 esac
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-list="$root/Sources/GreenticTestKit/Doctor/prerequisites.tsv"
+list="$root/Sources/GreenticTestKit/Prerequisites/prerequisites.tsv"
 [ -f "$list" ] || { echo "install-deps.sh: the prerequisite list $list is missing" >&2; exit 2; }
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }

@@ -61,7 +61,7 @@ struct PrerequisiteListTests {
         #expect(modules.keys.contains("nats"), "the scan finds what Python snippets import: \(modules.keys.sorted())")
         for (command, path) in commands.sorted(by: { $0.key < $1.key }) {
             let covered = list.covers(command: command)
-            #expect(covered, "\(command) (run by \(path)) is not in Sources/GreenticTestKit/Doctor/prerequisites.tsv")
+            #expect(covered, "\(command) (run by \(path)) is not in Sources/GreenticTestKit/Prerequisites/prerequisites.tsv")
         }
         for (module, path) in modules.sorted(by: { $0.key < $1.key }) {
             let covered = list.covers(pythonModule: module)

@@ -37,7 +37,7 @@ struct E2EFlakePipelineTests {
     func scratchPackage(_ env: TestEnv) throws -> URL {
         let root = env.directory.artifacts.appendingPathComponent("tiny")
         let fm = FileManager.default
-        for dir in ["Tests/L0", "scripts/lib", "Sources/GreenticTestKit/Doctor"] {
+        for dir in ["Tests/L0", "scripts/lib", "Sources/GreenticTestKit/Prerequisites"] {
             try fm.createDirectory(at: root.appendingPathComponent(dir), withIntermediateDirectories: true)
         }
         try Data("""
@@ -46,7 +46,7 @@ struct E2EFlakePipelineTests {
             let package = Package(name: "Tiny", targets: [.testTarget(name: "L0")])
             """.utf8).write(to: root.appendingPathComponent("Package.swift"))
         try Data(Self.tests.utf8).write(to: root.appendingPathComponent("Tests/L0/TinyTests.swift"))
-        for file in ["scripts/e2e.sh", "scripts/install-deps.sh", "scripts/lib/testreport.py", "Sources/GreenticTestKit/Doctor/prerequisites.tsv"] {
+        for file in ["scripts/e2e.sh", "scripts/install-deps.sh", "scripts/lib/testreport.py", "Sources/GreenticTestKit/Prerequisites/prerequisites.tsv"] {
             try fm.copyItem(at: Paths.packageRoot.appendingPathComponent(file), to: root.appendingPathComponent(file))
         }
         return root

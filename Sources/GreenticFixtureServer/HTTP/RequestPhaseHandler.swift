@@ -70,20 +70,9 @@ final class RequestPhaseHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let parserError = error as? HTTPParserError {
-            let (status, reason) = Self.describe(parserError)
+            let (status, reason) = parserError.statusAndReason
             connection.malformed(reason, status: status)
         }
         context.fireErrorCaught(error)
-    }
-
-    static func describe(_ error: HTTPParserError) -> (status: Int, reason: String) {
-        switch error {
-        case .headerOverflow: (431, "too many or too large header fields (server.max_header_count, server.max_header_bytes)")
-        case .invalidChunkSize: (400, "invalid chunked body")
-        case .unexpectedContentLength, .invalidContentLength: (400, "invalid or conflicting Content-Length")
-        case .invalidMethod: (400, "unknown or malformed method")
-        case .invalidVersion: (400, "unsupported HTTP version")
-        default: (400, "malformed request (\(error))")
-        }
     }
 }

@@ -5,17 +5,20 @@ package enum NativeBinaries {
     /// A binary that was looked for.
     public struct Requirement: Sendable, Equatable {
         public var name: String
+        /// The install command, from the prerequisite list.
         public var installHint: String
+
+        init(_ name: String) {
+            self.name = name
+            self.installHint = PrerequisiteList.builtIn.installCommand(for: name) ?? "install \(name) (see scripts/install-deps.sh)"
+        }
     }
 
     public static func requirements(for kind: InfraKind) -> [Requirement] {
         switch kind {
-        case .nats: [Requirement(name: "nats-server", installHint: "apt-get install -y nats-server")]
-        case .redis: [Requirement(name: "redis-server", installHint: "apt-get install -y redis-server")]
-        case .postgres: [
-            Requirement(name: "initdb", installHint: "apt-get install -y postgresql"),
-            Requirement(name: "postgres", installHint: "apt-get install -y postgresql"),
-        ]
+        case .nats: [Requirement("nats-server")]
+        case .redis: [Requirement("redis-server")]
+        case .postgres: [Requirement("initdb"), Requirement("postgres")]
         }
     }
 

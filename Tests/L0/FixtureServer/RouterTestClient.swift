@@ -12,9 +12,13 @@ import TestSupport
 struct RouterTestClient: Sendable {
     let client: any TestClientProtocol
     let state: FixtureServerState
+    /// The packs root the server indexes (three packs: `acme`, `alpha-pack`, `zeta-pack`).
+    let packs: URL
 
-    /// Runs `body` against a fresh server state; `environment` holds `GREENTIC_*` overrides.
-    static func run(environment: [String: String] = [:], _ body: @Sendable (RouterTestClient) async throws -> Void) async throws {
+    /// Runs `body` against a fresh server state; `environment` holds `GREENTIC_*` overrides and
+    /// `configure` adjusts the loaded configuration.
+    static func run(environment: [String: String] = [:], configure: (inout ServerConfig) -> Void = { _ in },
+                    _ body: @Sendable (RouterTestClient) async throws -> Void) async throws {
         let packs = try Paths.temporary("routes")
         defer { try? FileManager.default.removeItem(at: packs) }
         try PackWriter.write(root: packs, id: "zeta-pack", name: "Zeta")
@@ -22,14 +26,21 @@ struct RouterTestClient: Sendable {
         try PackWriter.write(root: packs, id: "acme", name: "Acme override")
         var values = ["GREENTIC_STORES__SESSION__BACKEND": "memory", "GREENTIC_PACKS__ROOT": packs.path]
         values.merge(environment) { _, new in new }
-        let state = try FixtureServerState(config: try ServerConfig.load(environment: values, workingDirectory: packs.path))
+        var config = try ServerConfig.load(environment: values, workingDirectory: packs.path)
+        configure(&config)
+        let state = try FixtureServerState(config: config)
         let app = Application(router: FixtureServer.router(state: state))
-        try await app.test(.router) { client in try await body(RouterTestClient(client: client, state: state)) }
+        try await app.test(.router) { client in try await body(RouterTestClient(client: client, state: state, packs: packs)) }
     }
 
-    func send(_ method: HTTPRequest.Method, _ path: String, body: Data? = nil, contentType: String? = "application/json") async throws -> HTTPResult {
+    func send(_ method: HTTPRequest.Method, _ path: String, body: Data? = nil, contentType: String? = "application/json",
+              headers: [(String, String)] = []) async throws -> HTTPResult {
         var fields = HTTPFields()
         if body != nil, let contentType { fields[.contentType] = contentType }
+        for (name, value) in headers {
+            guard let field = HTTPFields.Element.Name(name) else { throw RouterTestClientError.invalidHeaderName(name) }
+            fields.append(HTTPFields.Element(name: field, value: value))
+        }
         let response = try await client.executeRequest(uri: path, method: method, headers: fields, body: body.map { ByteBuffer(bytes: $0) })
         return HTTPResult(status: Int(response.status.code), headers: response.headers.map { ($0.name.rawName, $0.value) },
                           body: Data(response.body.readableBytesView))
@@ -45,4 +56,9 @@ struct RouterTestClient: Sendable {
     func post(_ path: String, raw: String, contentType: String?) async throws -> HTTPResult {
         try await send(.post, path, body: Data(raw.utf8), contentType: contentType)
     }
+}
+
+/// A header a test passed that HTTP does not allow as a name.
+enum RouterTestClientError: Error {
+    case invalidHeaderName(String)
 }

@@ -131,6 +131,15 @@ struct RunnerSimSessionTests {
         #expect(faultsMethod.status == 405 && faultsMethod.header("Allow") == "GET, POST", "\(faultsMethod.text)")
         let huge = try await runner.send(.POST, "/runner/activity", body: Data(repeating: UInt8(ascii: "a"), count: 2 << 20))
         #expect(huge.status == 413 && huge.errorCode == "body_too_large", "\(huge.status) \(huge.text)")
+        // The body rules are the fixture server's (GreenticHTTP's RequestInput), not a looser copy.
+        let untyped = try await runner.post("/runner/activity", raw: #"{"flow":"repo_assistant_chat"}"#, contentType: nil)
+        #expect(untyped.status == 415 && untyped.errorCode == "unsupported_media_type", "\(untyped.status) \(untyped.text)")
+        let malformed = try await runner.post("/runner/faults", raw: "{oops", contentType: "application/json")
+        #expect(malformed.status == 400 && malformed.errorCode == "malformed_json", "\(malformed.text)")
+        let array = try await runner.post("/webchat/activities", json: [1, 2])
+        #expect(array.status == 422 && array.errorCode == "invalid_body", "\(array.text)")
+        let repeated = try await runner.get("/runner/state?tenant=a&tenant=b")
+        #expect(repeated.status == 400 && repeated.errorCode == "duplicate_query_parameter", "\(repeated.text)")
         let health = try await runner.get("/healthz")
         #expect(health.status == 200 && health.json?["handled"] == 0, "nothing was run by the refused requests")
     }

@@ -18,7 +18,8 @@ struct RunnerActivityRoutes {
     }
 
     func activity(_ request: Request) async throws -> Response {
-        guard let activity = try await RunnerSimulatorHTTP.body(request), let flowID = activity["flow"]?.stringValue else {
+        let activity = JSONValue.object(try await RunnerSimulatorHTTP.body(request))
+        guard let flowID = activity["flow"]?.stringValue else {
             throw APIError.badRequest("invalid_activity", "expected a JSON object with a string 'flow'")
         }
         guard let flow = sim.currentFlows.first(where: { $0.id == flowID }) else {
@@ -51,9 +52,8 @@ struct RunnerActivityRoutes {
     }
 
     func webchat(_ request: Request) async throws -> Response {
-        guard let activity = try await RunnerSimulatorHTTP.body(request), case .object = activity else {
-            throw APIError.badRequest("invalid_activity", "expected a Bot Framework activity (JSON object)")
-        }
+        let query = try RunnerSimulatorHTTP.input.query(request)
+        let activity = JSONValue.object(try await RunnerSimulatorHTTP.body(request))
         guard let user = activity.value(atPath: "from.id")?.stringValue, !user.isEmpty else {
             throw APIError.badRequest("missing_from", "activity.from.id is required")
         }
@@ -63,7 +63,7 @@ struct RunnerActivityRoutes {
         if let id = activity["id"]?.stringValue, sim.isDuplicate(activityID: id) {
             return JSONResponse.make(.value(["accepted": true, "duplicate": true]), status: .accepted)
         }
-        let tenant = activity.value(atPath: "channelData.tenant")?.stringValue ?? request.uri.queryParameters["tenant"].map(String.init) ?? "dev"
+        let tenant = activity.value(atPath: "channelData.tenant")?.stringValue ?? RequestInput.trimmed(query["tenant"]) ?? "dev"
         let scope = FlowEngine.Scope(env: sim.options.env, tenant: tenant, team: activity.value(atPath: "channelData.team")?.stringValue)
         let (target, resuming) = await sim.ingressTarget(scope: scope, user: user)
         guard let flow = target else {

@@ -10,16 +10,18 @@ import NIOCore
 /// Gen A ingress `POST /webchat/activities` (see `RunnerActivityRoutes`), `POST /runner/reload`
 /// (reloads the flows from the packs root), `GET /runner/state?tenant=` (a tenant's flow state),
 /// `GET|POST /runner/faults` (fault knobs, see `FaultKnobs`). Errors are the fixture server's
-/// JSON error bodies (`GreenticHTTP`): unknown routes 404, a known path with another method 405
-/// with `Allow`, a body over 1 MiB 413.
+/// JSON error bodies and its input rules (`GreenticHTTP`'s `RequestInput`): unknown routes 404, a
+/// known path with another method 405 with `Allow`, a body over 1 MiB 413, a body that is not
+/// `application/json` 415, malformed JSON 400, a body that is not an object 422, a repeated
+/// query parameter 400.
 package enum RunnerSimulatorHTTP {
     /// The routes and their methods (for 405 answers).
     static let routes: [String: [String]] = [
         "/healthz": ["GET"], "/runner/reload": ["POST"], "/runner/activity": ["POST"], "/runner/state": ["GET"],
         "/runner/faults": ["GET", "POST"], "/webchat/activities": ["POST"],
     ]
-    /// The largest request body read.
-    static let maxBodyBytes = 1_048_576
+    /// The largest request body read, and how long reading it may take.
+    static let input = RequestInput(maxBodyBytes: 1_048_576, bodyTimeout: .seconds(30))
 
     package static func router(_ sim: RunnerSimulator) -> Router<BasicRequestContext> {
         let router = Router()
@@ -42,10 +44,11 @@ package enum RunnerSimulatorHTTP {
             }
         }
         router.get("/runner/state") { request, _ in
-            guard let tenant = request.uri.queryParameters["tenant"].map(String.init), !tenant.isEmpty else {
+            let query = try input.query(request)
+            guard let tenant = RequestInput.trimmed(query["tenant"]) else {
                 throw APIError.badRequest("missing_tenant", "query parameter 'tenant' is required")
             }
-            let env = request.uri.queryParameters["env"].map(String.init) ?? sim.options.env
+            let env = RequestInput.trimmed(query["env"]) ?? sim.options.env
             do {
                 let entries = try await sim.options.stateStore.list(env: env, tenant: tenant)
                 return JSONResponse.make(.value(["backend": .string(sim.options.stateStore.backendName), "tenant": .string(tenant),
@@ -56,18 +59,17 @@ package enum RunnerSimulatorHTTP {
         }
         router.get("/runner/faults") { _, _ in faults(sim) }
         router.post("/runner/faults") { request, _ in
-            try FaultKnobs(json: try await body(request)).apply(to: sim)
+            try FaultKnobs(json: .object(try await body(request))).apply(to: sim)
             return faults(sim)
         }
         RunnerActivityRoutes(sim: sim).add(to: router)
         return router
     }
 
-    /// A JSON request body (at most `maxBodyBytes`; a larger one is a 413); nil when it is not JSON.
-    static func body(_ request: Request) async throws -> JSONValue? {
-        var req = request
-        let body = try await req.collectBody(upTo: maxBodyBytes)
-        return try? JSONValue.parse(Data(body.readableBytesView))
+    /// A request's JSON object body, read and checked by the rules every HTTP surface shares.
+    static func body(_ request: Request) async throws -> [String: JSONValue] {
+        // `optional: false`: a body is required, so the answer is never nil.
+        try await input.jsonObject(request) ?? [:]
     }
 
     static func faults(_ sim: RunnerSimulator) -> Response {

@@ -1,8 +1,10 @@
 import Foundation
+import GreenticTestKit
 
-/// The prerequisites of the kit, checked on this machine: each found (with version and path)
-/// or missing (with the command that installs it), and which tiers and infra backends can run.
-package struct Doctor: Sendable {
+/// What `greentic-integration doctor` reports: the kit's prerequisites checked on this machine,
+/// each found (with version and path) or missing (with the command that installs it), and which
+/// tiers and infra backends can run.
+struct Doctor: Sendable {
     /// One prerequisite.
     public struct Check: Sendable, Equatable {
         public var name: String

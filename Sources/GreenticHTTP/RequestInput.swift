@@ -1,22 +1,27 @@
 import Foundation
-import GreenticHTTP
 import GreenticTestKit
 import Hummingbird
 import NIOCore
 import NIOHTTP1
 
-/// Reading and validating request input: JSON bodies (content type, size, syntax, shape) and
-/// query parameters (duplicates, identifiers). Every rejection is an `APIError` and nothing
-/// is changed by a rejected request.
-struct RequestInput {
-    let maxBodyBytes: Int
+/// Reading and validating request input for every HTTP surface (the fixture server's routes and
+/// the runner simulator's): JSON bodies (content type, size, syntax, shape) and query parameters
+/// (duplicates, identifiers). Every rejection is an `APIError` and nothing is changed by a
+/// rejected request.
+package struct RequestInput: Sendable {
+    package let maxBodyBytes: Int
     /// How long reading a body may take (`server.body_timeout_secs`).
-    var bodyTimeout: Duration = .seconds(30)
+    package var bodyTimeout: Duration
 
-    struct BodyTimeout: Error {}
+    package init(maxBodyBytes: Int, bodyTimeout: Duration = .seconds(30)) {
+        self.maxBodyBytes = maxBodyBytes
+        self.bodyTimeout = bodyTimeout
+    }
+
+    package struct BodyTimeout: Error {}
 
     /// The body, or `BodyTimeout` when it is not complete within `within`.
-    static func collect(_ request: inout Request, upTo limit: Int, within: Duration) async throws -> ByteBuffer {
+    package static func collect(_ request: inout Request, upTo limit: Int, within: Duration) async throws -> ByteBuffer {
         let body = request.body
         let collected = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask { try await body.collect(upTo: limit) }
@@ -34,7 +39,7 @@ struct RequestInput {
 
     /// The JSON object body. Requires `Content-Type: application/json` unless `optional` and
     /// the request has no content type and no body.
-    func jsonObject(_ request: Request, optional: Bool = false) async throws -> [String: JSONValue]? {
+    package func jsonObject(_ request: Request, optional: Bool = false) async throws -> [String: JSONValue]? {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
             throw APIError(.contentTooLarge, "body_too_large", "request body of \(length) bytes exceeds the limit of \(maxBodyBytes) bytes")
         }
@@ -48,7 +53,7 @@ struct RequestInput {
         } catch is BodyTimeout {
             throw APIError(.requestTimeout, "body_timeout", "the request body did not arrive within server.body_timeout_secs (\(bodyTimeout))")
         } catch let error as HTTPParserError {
-            throw APIError.badRequest("malformed_body", "the request body is malformed: \(RequestPhaseHandler.describe(error).reason)")
+            throw APIError.badRequest("malformed_body", "the request body is malformed: \(error.statusAndReason.reason)")
         }
         if contentType == nil && optional && buffer.readableBytes == 0 { return nil }
         guard let contentType, contentType.lowercased().hasPrefix("application/json") else {
@@ -67,13 +72,13 @@ struct RequestInput {
     }
 
     /// Query parameters; a repeated name is an error.
-    func query(_ request: Request) throws(APIError) -> [String: String] {
+    package func query(_ request: Request) throws(APIError) -> [String: String] {
         try Self.query(request.uri.query)
     }
 
     /// Parses a raw query string as forms send it: `+` is a space, `%XX` a byte of UTF-8; a
     /// repeated name or a broken escape is a 400.
-    static func query(_ raw: String?) throws(APIError) -> [String: String] {
+    package static func query(_ raw: String?) throws(APIError) -> [String: String] {
         var out: [String: String] = [:]
         for pair in (raw ?? "").split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -92,7 +97,7 @@ struct RequestInput {
     }
 
     /// An optional string field of a body: absent or null → nil; another type → 422.
-    static func string(_ body: [String: JSONValue], _ name: String) throws -> String? {
+    package static func string(_ body: [String: JSONValue], _ name: String) throws -> String? {
         switch body[name] {
         case nil, .null?: return nil
         case .string(let s)?: return s
@@ -102,16 +107,16 @@ struct RequestInput {
 
     /// ASCII white space, the only white space trimmed from identifiers and keys (the OpenAPI
     /// document's patterns say the same).
-    static let asciiSpace = CharacterSet(charactersIn: " \t\n\u{0B}\u{0C}\r")
+    package static let asciiSpace = CharacterSet(charactersIn: " \t\n\u{0B}\u{0C}\r")
 
     /// Trims ASCII white space; empty → nil.
-    static func trimmed(_ s: String?) -> String? {
+    package static func trimmed(_ s: String?) -> String? {
         guard let t = s?.trimmingCharacters(in: asciiSpace), !t.isEmpty else { return nil }
         return t
     }
 
     /// Rejects values outside `[A-Za-z0-9._-]+` with 400.
-    static func identifier(_ value: String?, _ name: String) throws -> String? {
+    package static func identifier(_ value: String?, _ name: String) throws -> String? {
         guard let value else { return nil }
         guard value.count <= 128, NameSanitizer.isValidIdentifier(value) else {
             throw APIError.badRequest("invalid_identifier", "\(name) '\(value.prefix(64))' must match [A-Za-z0-9._-]+ (at most 128 characters)")
@@ -120,7 +125,7 @@ struct RequestInput {
     }
 
     /// Session keys: 1 to 200 printable characters (Unicode scalars), no `/`.
-    static func sessionKey(_ value: String?) throws -> String? {
+    package static func sessionKey(_ value: String?) throws -> String? {
         guard let value else { return nil }
         guard value.unicodeScalars.count <= 200, !value.contains("/"),
               value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else {

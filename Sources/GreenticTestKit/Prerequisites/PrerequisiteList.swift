@@ -1,7 +1,8 @@
 import Foundation
 
-/// The project's one list of prerequisites (`Doctor/prerequisites.tsv`, compiled in; the same
-/// file `scripts/install-deps.sh` installs from).
+/// The project's one list of prerequisites (`Prerequisites/prerequisites.tsv`, compiled in; the same
+/// file `scripts/install-deps.sh` installs from). `greentic-integration doctor` checks it, and a
+/// skipped test names the install command it gives (`NativeBinaries`).
 package struct PrerequisiteList: Sendable, Equatable {
     /// One line of the list.
     public struct Entry: Sendable, Equatable {
@@ -81,6 +82,13 @@ package struct PrerequisiteList: Sendable, Equatable {
 
     /// The entry of a name, if listed.
     public subscript(name: String) -> Entry? { entries.first { $0.name == name } }
+
+    /// How to install the prerequisite that provides `command` (an entry of that name or whose
+    /// probe is that command; `postgres` for Postgres's binaries).
+    public func installCommand(for command: String) -> String? {
+        let name = ["initdb", "postgres", "pg_ctl"].contains(command) ? "postgres" : command
+        return entries.first { $0.name == name || $0.probe == .command(command) }?.installCommand
+    }
 
     /// Whether a command a test runs is covered by the list (a `command:` probe, or the name).
     public func covers(command: String) -> Bool {
