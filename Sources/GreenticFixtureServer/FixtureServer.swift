@@ -30,20 +30,27 @@ package enum FixtureServer {
         return router
     }
 
-    /// Starts in the background and returns once it listens (port 0 picks a free port).
-    public static func start(state: FixtureServerState, logger: Logger? = nil) async throws -> RunningFixtureServer {
-        let address = try ListenAddress(parsing: state.config.listenAddress)
-        let bound = BoundPort()
-        let app = Application(
+    /// The server's application on `address`: it records the bound port in `state` and then
+    /// tells `onBound` (port 0 picks a free one).
+    private static func application(state: FixtureServerState, address: ListenAddress, logger: Logger,
+                                    onBound: @escaping @Sendable (Int) -> Void) -> some ApplicationProtocol {
+        Application(
             router: router(state: state),
             server: DirectLineStream.serverBuilder(state: state),
             configuration: .init(address: .hostname(address.host, port: address.port), serverName: "greentic-fixture-server"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? address.port
                 state.didBind(host: address.host, port: port)
-                bound.set(port)
+                onBound(port)
             },
-            logger: logger ?? quietLogger())
+            logger: logger)
+    }
+
+    /// Starts in the background and returns once it listens (port 0 picks a free port).
+    public static func start(state: FixtureServerState, logger: Logger? = nil) async throws -> RunningFixtureServer {
+        let address = try ListenAddress(parsing: state.config.listenAddress)
+        let bound = BoundPort()
+        let app = application(state: state, address: address, logger: logger ?? quietLogger()) { bound.set($0) }
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger ?? quietLogger()))
         let task = Task {
             do {
@@ -61,16 +68,9 @@ package enum FixtureServer {
     /// Runs in the foreground until SIGINT or SIGTERM, logging the bound address to stderr.
     public static func run(state: FixtureServerState, watch: Bool, logger: Logger) async throws {
         let address = try ListenAddress(parsing: state.config.listenAddress)
-        let app = Application(
-            router: router(state: state),
-            server: DirectLineStream.serverBuilder(state: state),
-            configuration: .init(address: .hostname(address.host, port: address.port), serverName: "greentic-fixture-server"),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? address.port
-                state.didBind(host: address.host, port: port)
-                logger.notice("\(KitCommandContract.Serve.readyLine(host: address.host, port: port))")
-            },
-            logger: logger)
+        let app = application(state: state, address: address, logger: logger) { port in
+            logger.notice("\(KitCommandContract.Serve.readyLine(host: address.host, port: port))")
+        }
         let watcher = watch ? PackWatcher(state: state, logger: logger) : nil
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let watcher { group.addTask { await watcher.run() } }
@@ -86,66 +86,4 @@ package enum FixtureServer {
         logger.logLevel = .warning
         return logger
     }
-}
-
-/// A fixture server running in this process.
-public final class RunningFixtureServer: Sendable {
-    public let host: String
-    public let port: Int
-    package let state: FixtureServerState
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
-
-    init(host: String, port: Int, state: FixtureServerState, group: ServiceGroup, task: Task<Void, any Error>) {
-        self.host = host
-        self.port = port
-        self.state = state
-        self.group = group
-        self.task = task
-    }
-
-    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
-
-    /// Shuts down gracefully (open requests finish) and waits.
-    public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-    }
-}
-
-/// Hands the bound port from `onServerRunning` (or the start failure) to `start`.
-final class BoundPort: Sendable {
-    private let state = Mutex<(result: Result<Int, any Error>?, waiter: CheckedContinuation<Int, any Error>?)>((nil, nil))
-
-    func set(_ port: Int) { finish(.success(port)) }
-
-    func fail(_ error: any Error) { finish(.failure(error)) }
-
-    private func finish(_ result: Result<Int, any Error>) {
-        let waiter = state.withLock { s -> CheckedContinuation<Int, any Error>? in
-            guard s.result == nil else { return nil }
-            s.result = result
-            defer { s.waiter = nil }
-            return s.waiter
-        }
-        waiter?.resume(with: result)
-    }
-
-    func wait() async throws -> Int {
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int, any Error>) in
-            let done = state.withLock { s -> Result<Int, any Error>? in
-                if let result = s.result { return result }
-                s.waiter = c
-                return nil
-            }
-            if let done { c.resume(with: done) }
-        }
-    }
-}
-
-/// The server could not start.
-public enum FixtureServerError: Error, CustomStringConvertible {
-    case exitedBeforeListening
-
-    public var description: String { "the server stopped before it started listening (is the address in use?)" }
 }

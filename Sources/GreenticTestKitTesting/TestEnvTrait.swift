@@ -94,30 +94,3 @@ extension TestEnv {
         return env
     }
 }
-
-/// Names a test's folder after its suite and function (`Suite_test`).
-enum TestNaming {
-    static func name(of test: Test) -> String {
-        // The id reads "Module.Suite/test(args:)/File.swift:12:3": keep the suite and test.
-        let id = String(describing: test.id)
-        let parts = id.split(separator: "/").filter { !$0.contains(".swift:") }
-        let joined = parts.joined(separator: "_")
-        let withoutModule = joined.split(separator: ".", maxSplits: 1).last.map(String.init) ?? joined
-        return withoutModule.replacingOccurrences(of: "()", with: "")
-    }
-}
-
-/// Attaches the timeline, its page (`timeline.html`) and service log tails of a failed test.
-enum FailureEvidence {
-    static func attach(_ env: TestEnv) {
-        if let timeline = FileManager.default.contents(atPath: env.timeline.url.path) {
-            Attachment.record([UInt8](timeline), named: "timeline.jsonl")
-        }
-        let page = env.directory.root.appendingPathComponent("timeline.html")
-        if let html = FileManager.default.contents(atPath: page.path) {
-            Attachment.record([UInt8](html), named: "timeline.html")
-        }
-        Attachment.record(env.evidence(lines: 30), named: "evidence.txt")
-        FileHandle.standardError.write(Data("artifacts of \(env.name): \(env.directory.root.path)\n".utf8))
-    }
-}

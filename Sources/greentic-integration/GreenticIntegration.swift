@@ -4,6 +4,7 @@ import ArgumentParser
 /// The `greentic-integration` command line: fixture server, packs, sessions, runner, simulators
 /// and end-to-end environment tools.
 @main
+/// `greentic-integration`: Greentic integration harness CLI: fixture server, packs, sessions, runner and test environments.
 struct GreenticIntegration: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "greentic-integration",

@@ -77,41 +77,6 @@ public struct SessionRecord: Sendable, Equatable {
     private static let stamps = Mutex(MonotonicMillis())
 }
 
-/// Millisecond stamps that follow the wall clock and strictly increase: a stamp is the wall
-/// time, or one more than the previous stamp when the wall has not moved past it (several in one
-/// millisecond, or a clock stepped back). N stamps within one millisecond lead the wall clock by
-/// N - 1 ms until it catches up.
-package struct MonotonicMillis: Sendable {
-    private var last: UInt64 = 0
-
-    package init() {}
-
-    package mutating func next(wall: UInt64) -> UInt64 {
-        last = max(wall, last &+ 1)
-        return last
-    }
-}
-
-/// Which sessions an operation applies to; an absent field matches anything. A record without
-/// a team never matches a team filter (likewise user).
-public struct SessionFilter: Sendable, Equatable {
-    public var tenant: String?
-    public var team: String?
-    public var user: String?
-
-    public init(tenant: String? = nil, team: String? = nil, user: String? = nil) {
-        self.tenant = tenant
-        self.team = team
-        self.user = user
-    }
-
-    public var isEmpty: Bool { tenant == nil && team == nil && user == nil }
-
-    public func matches(_ r: SessionRecord) -> Bool {
-        (tenant == nil || r.tenant == tenant) && (team == nil || r.team == team) && (user == nil || r.user == user)
-    }
-}
-
 /// Orders records deterministically: most recently updated first, then tenant, then key.
 public func sessionOrder(_ a: SessionRecord, _ b: SessionRecord) -> Bool {
     if a.updatedAtEpochMs != b.updatedAtEpochMs { return a.updatedAtEpochMs > b.updatedAtEpochMs }

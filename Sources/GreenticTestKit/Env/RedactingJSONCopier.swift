@@ -7,12 +7,12 @@
 /// builds nothing. Member order, repeated members and the spelling of numbers are kept as sent;
 /// the grammar is the one `JSONParser` reads (RFC 8259, well-formed UTF-8, surrogate pairs,
 /// numbers that fit a double, nesting up to `JSONParser.maxDepth`), so every copy parses.
-struct RedactingJSONCopier {
+struct RedactingJSONCopier: JSONByteScanning {
     struct Invalid: Error {}
 
-    private let bytes: UnsafeRawBufferPointer
+    let bytes: UnsafeRawBufferPointer
     private let secrets: [[UInt8]]
-    private var index = 0
+    var index = 0
     private var depth = 0
     /// Decoded text of a string with escapes, reused between strings.
     private var scratch: [UInt8] = []
@@ -208,14 +208,7 @@ struct RedactingJSONCopier {
         guard index + 4 <= bytes.count else { throw Invalid() }
         var value: UInt32 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw Invalid()
-            }
+            guard let digit = Self.hexValue(bytes[index]) else { throw Invalid() }
             value = value << 4 | UInt32(digit)
             index += 1
         }
@@ -243,12 +236,8 @@ struct RedactingJSONCopier {
             }
             let escape = bytes[i + 1]
             i += 2
+            // The span was validated when it was read: every escape is one JSON allows.
             switch escape {
-            case UInt8(ascii: "b"): scratch.append(0x08)
-            case UInt8(ascii: "f"): scratch.append(0x0C)
-            case UInt8(ascii: "n"): scratch.append(0x0A)
-            case UInt8(ascii: "r"): scratch.append(0x0D)
-            case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = hex(i)
                 i += 4
@@ -257,7 +246,7 @@ struct RedactingJSONCopier {
                     i += 6
                 }
                 UTF8.encode(Unicode.Scalar(scalar)!) { scratch.append($0) }
-            default: scratch.append(escape)
+            default: scratch.append(Self.unescaped(escape) ?? escape)
             }
         }
     }
@@ -305,22 +294,5 @@ struct RedactingJSONCopier {
               UnsafeRawBufferPointer(rebasing: bytes[index..<index + expected.count]).elementsEqual(expected) else { throw Invalid() }
         index += expected.count
         out.append(raw: expected)
-    }
-
-    private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
-            }
-        }
-    }
-
-    private func peek() -> UInt8? {
-        index < bytes.count ? bytes[index] : nil
-    }
-
-    private func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
     }
 }

@@ -52,7 +52,7 @@ public struct TestDirectory: Sendable {
             try fm.createDirectory(at: dir.artifacts, withIntermediateDirectories: true)
             return dir
         }
-        throw POSIXError(errno: EEXIST, context: "no free test folder for \(sanitized) under \(base.path)")
+        throw SystemCallError(errno: EEXIST, context: "no free test folder for \(sanitized) under \(base.path)")
     }
 
     /// A folder whose owner process is gone (or that has no owner record) may be replaced.

@@ -6,14 +6,3 @@ public protocol InfraBackend: Sendable {
     /// Starts (or connects to) the requested infrastructure and proves it serves.
     func provision(_ kinds: [InfraKind], for env: TestEnv) async throws -> InfraLease
 }
-
-/// Provisioned infrastructure and how to give it back.
-public struct InfraLease: Sendable {
-    public var endpoints: InfraEndpoints
-    public var release: @Sendable () async -> Void
-
-    public init(endpoints: InfraEndpoints, release: @escaping @Sendable () async -> Void = {}) {
-        self.endpoints = endpoints
-        self.release = release
-    }
-}

@@ -76,16 +76,3 @@ package final class PostgresConnection: Sendable {
         EnvironmentSnapshot.redactURL(url)
     }
 }
-
-/// A Postgres connection or query failed.
-package enum PostgresError: Error, CustomStringConvertible {
-    case connection(url: String, message: String)
-    case query(sql: String, message: String)
-
-    public var description: String {
-        switch self {
-        case .connection(let url, let message): "cannot connect to Postgres at \(url): \(message)"
-        case .query(let sql, let message): "Postgres query failed (\(sql.prefix(80))): \(message)"
-        }
-    }
-}

@@ -1,17 +1,5 @@
 import Foundation
 
-/// Why a text is not JSON, and where: the byte offset and the line and column it falls on.
-public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// Zero-based byte offset of the offending byte (the end of the input when it ran out).
-    public var offset: Int
-    /// One-based line and column (in bytes) of `offset`.
-    public var line: Int
-    public var column: Int
-    public var reason: String
-
-    public var description: String { "invalid JSON at line \(line), column \(column): \(reason)" }
-}
-
 /// A strict RFC 8259 reader from UTF-8 bytes to `JSONValue`.
 ///
 /// It exists because `JSONDecoder` decodes an untyped value by trying each JSON type in turn and
@@ -19,7 +7,7 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// parse every message they record. Fragments (a bare string or number) are accepted, a leading
 /// UTF-8 byte-order mark is skipped, nesting is limited to `maxDepth`, a repeated object key keeps
 /// its last value.
-struct JSONParser {
+struct JSONParser: JSONByteScanning {
     static let maxDepth = 512
 
     static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
@@ -30,8 +18,8 @@ struct JSONParser {
         return try result.get()
     }
 
-    private let bytes: UnsafeRawBufferPointer
-    private var index = 0
+    let bytes: UnsafeRawBufferPointer
+    var index = 0
     private var depth = 0
 
     private init(bytes: UnsafeRawBufferPointer) {
@@ -155,17 +143,11 @@ struct JSONParser {
                 guard index < bytes.count else { break }
                 let escape = bytes[index]
                 index += 1
-                switch escape {
-                case UInt8(ascii: "\""): utf8.append(0x22)
-                case UInt8(ascii: "\\"): utf8.append(0x5C)
-                case UInt8(ascii: "/"): utf8.append(0x2F)
-                case UInt8(ascii: "b"): utf8.append(0x08)
-                case UInt8(ascii: "f"): utf8.append(0x0C)
-                case UInt8(ascii: "n"): utf8.append(0x0A)
-                case UInt8(ascii: "r"): utf8.append(0x0D)
-                case UInt8(ascii: "t"): utf8.append(0x09)
-                case UInt8(ascii: "u"): appendScalar(try unicodeEscape(), to: &utf8)
-                default:
+                if let plain = Self.unescaped(escape) {
+                    utf8.append(plain)
+                } else if escape == UInt8(ascii: "u") {
+                    appendScalar(try unicodeEscape(), to: &utf8)
+                } else {
                     index -= 1
                     throw failure("invalid escape '\\\(Character(Unicode.Scalar(escape)))' in a string")
                 }
@@ -204,13 +186,7 @@ struct JSONParser {
         for _ in 0..<4 {
             guard index < bytes.count else { throw failure("unexpected end of input in a \\u escape") }
             let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw failure("expected four hex digits after \\u, found \(describe(byte))")
-            }
+            guard let digit = Self.hexValue(byte) else { throw failure("expected four hex digits after \\u, found \(describe(byte))") }
             value = value << 4 | UInt32(digit)
             index += 1
         }
@@ -277,23 +253,6 @@ struct JSONParser {
         index += expected.count
     }
 
-    private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
-            }
-        }
-    }
-
-    private func peek() -> UInt8? {
-        index < bytes.count ? bytes[index] : nil
-    }
-
-    private func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-    }
-
     private func decodeUTF8(_ from: Int, _ to: Int) throws(JSONParseError) -> String {
         let slice = UnsafeRawBufferPointer(rebasing: bytes[from..<to])
         // ASCII needs no validation; anything else must be well-formed UTF-8, as JSONDecoder requires.
@@ -315,17 +274,5 @@ struct JSONParser {
 
     private func failure(_ reason: String) -> JSONParseError {
         JSONParseError(at: index, in: bytes, reason: reason)
-    }
-}
-
-extension JSONParseError {
-    init(at offset: Int, in bytes: UnsafeRawBufferPointer, reason: String) {
-        var line = 1
-        var lineStart = 0
-        for position in 0..<min(offset, bytes.count) where bytes[position] == 0x0A {
-            line += 1
-            lineStart = position + 1
-        }
-        self.init(offset: offset, line: line, column: offset - lineStart + 1, reason: reason)
     }
 }

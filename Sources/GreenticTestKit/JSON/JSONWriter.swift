@@ -5,14 +5,17 @@
 /// appending to a `String` piece by piece was most of what recording a timeline event cost.
 public enum JSONWriter {
     public static func compact(_ value: JSONValue) -> String {
-        var out: [UInt8] = []
-        write(value, into: &out, pretty: false, level: 0)
-        return String(decoding: out, as: UTF8.self)
+        string { write(value, into: &$0, pretty: false, level: 0) }
     }
 
     public static func pretty(_ value: JSONValue) -> String {
+        string { write(value, into: &$0, pretty: true, level: 0) }
+    }
+
+    /// The text `write` puts into a fresh buffer, decoded once.
+    static func string(_ write: (inout [UInt8]) -> Void) -> String {
         var out: [UInt8] = []
-        write(value, into: &out, pretty: true, level: 0)
+        write(&out)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -24,31 +27,42 @@ public enum JSONWriter {
         case .number(let n): writeNumber(n, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out.append(literal: "[]"); return }
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                newline(&out, pretty: pretty, level: level + 1)
-                write(item, into: &out, pretty: pretty, level: level + 1)
-            }
-            newline(&out, pretty: pretty, level: level)
-            out.append(UInt8(ascii: "]"))
+            writeArray(items, into: &out, pretty: pretty, level: level) { write($0, into: &$1, pretty: pretty, level: level + 1) }
         case .object(let members):
-            if members.isEmpty { out.append(literal: "{}"); return }
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            for (key, member) in sortedMembers(members) {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                newline(&out, pretty: pretty, level: level + 1)
-                writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                if pretty { out.append(UInt8(ascii: " ")) }
-                write(member, into: &out, pretty: pretty, level: level + 1)
-            }
-            newline(&out, pretty: pretty, level: level)
-            out.append(UInt8(ascii: "}"))
+            writeObject(sortedMembers(members), into: &out, pretty: pretty, level: level) { write($0, into: &$1, pretty: pretty, level: level + 1) }
         }
+    }
+
+    /// `[a,b]`, one item a line when pretty; `element` writes an item at `level + 1`.
+    static func writeArray<Item>(_ items: [Item], into out: inout [UInt8], pretty: Bool, level: Int,
+                                 element: (Item, inout [UInt8]) -> Void) {
+        if items.isEmpty { out.append(literal: "[]"); return }
+        out.append(UInt8(ascii: "["))
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            newline(&out, pretty: pretty, level: level + 1)
+            element(item, &out)
+        }
+        newline(&out, pretty: pretty, level: level)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `{"k":v}` in the members' order, one member a line when pretty; `member` writes a value
+    /// at `level + 1`.
+    static func writeObject<Value>(_ members: [(key: String, value: Value)], into out: inout [UInt8], pretty: Bool, level: Int,
+                                   member: (Value, inout [UInt8]) -> Void) {
+        if members.isEmpty { out.append(literal: "{}"); return }
+        out.append(UInt8(ascii: "{"))
+        for (i, (key, value)) in members.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            newline(&out, pretty: pretty, level: level + 1)
+            writeString(key, into: &out)
+            out.append(UInt8(ascii: ":"))
+            if pretty { out.append(UInt8(ascii: " ")) }
+            member(value, &out)
+        }
+        newline(&out, pretty: pretty, level: level)
+        out.append(UInt8(ascii: "}"))
     }
 
     /// An object's members in ascending byte order of their keys.

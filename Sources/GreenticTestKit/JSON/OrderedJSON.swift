@@ -28,15 +28,11 @@ public indirect enum OrderedJSON: Sendable, Equatable {
 
 extension JSONWriter {
     public static func compact(_ value: OrderedJSON) -> String {
-        var out: [UInt8] = []
-        write(value, into: &out, pretty: false, level: 0)
-        return String(decoding: out, as: UTF8.self)
+        string { write(value, into: &$0, pretty: false, level: 0) }
     }
 
     public static func pretty(_ value: OrderedJSON) -> String {
-        var out: [UInt8] = []
-        write(value, into: &out, pretty: true, level: 0)
-        return String(decoding: out, as: UTF8.self)
+        string { write(value, into: &$0, pretty: true, level: 0) }
     }
 
     static func write(_ value: OrderedJSON, into out: inout [UInt8], pretty: Bool, level: Int) {
@@ -44,28 +40,11 @@ extension JSONWriter {
         case .value(let v):
             write(v, into: &out, pretty: pretty, level: level)
         case .array(let items):
-            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
-            out.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                newline(&out, pretty: pretty, level: level + 1)
-                write(item, into: &out, pretty: pretty, level: level + 1)
-            }
-            newline(&out, pretty: pretty, level: level)
-            out.append(UInt8(ascii: "]"))
+            writeArray(items, into: &out, pretty: pretty, level: level) { write($0, into: &$1, pretty: pretty, level: level + 1) }
         case .object(let members):
-            if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
-            out.append(UInt8(ascii: "{"))
-            for (i, (key, member)) in members.enumerated() {
-                if i > 0 { out.append(UInt8(ascii: ",")) }
-                newline(&out, pretty: pretty, level: level + 1)
-                writeString(key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                if pretty { out.append(UInt8(ascii: " ")) }
-                write(member, into: &out, pretty: pretty, level: level + 1)
+            writeObject(members.map { (key: $0.0, value: $0.1) }, into: &out, pretty: pretty, level: level) {
+                write($0, into: &$1, pretty: pretty, level: level + 1)
             }
-            newline(&out, pretty: pretty, level: level)
-            out.append(UInt8(ascii: "}"))
         }
     }
 }

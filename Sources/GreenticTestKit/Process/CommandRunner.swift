@@ -20,10 +20,10 @@ package enum CommandRunner {
         let path = try ExecutableLocator.locate(executable, environment: env)
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard gt_pipe_cloexec(&outPipe) == 0 else { throw POSIXError(errno: errno, context: "pipe") }
+        guard gt_pipe_cloexec(&outPipe) == 0 else { throw SystemCallError(errno: errno, context: "pipe") }
         guard gt_pipe_cloexec(&errPipe) == 0 else {
             close(outPipe[0]); close(outPipe[1])
-            throw POSIXError(errno: errno, context: "pipe")
+            throw SystemCallError(errno: errno, context: "pipe")
         }
         let launched: ProcessLauncher.Launched
         do {

@@ -14,7 +14,7 @@ enum ProcessLauncher {
     /// process writes can precede its reader's place in the order.
     static func outputPipe() throws -> (read: Int32, write: Int32) {
         var fds: [Int32] = [-1, -1]
-        guard gt_pipe_cloexec(&fds) == 0 else { throw POSIXError.current(context: "pipe") }
+        guard gt_pipe_cloexec(&fds) == 0 else { throw SystemCallError.current(context: "pipe") }
         return (fds[0], fds[1])
     }
 
@@ -52,7 +52,7 @@ enum ProcessLauncher {
             }
         }
         guard rc == 0 else {
-            throw POSIXError(errno: rc, context: "spawn \(path)")
+            throw SystemCallError(errno: rc, context: "spawn \(path)")
         }
         return Launched(pid: pid, startTime: UInt64(gt_process_start_time(pid)))
     }
@@ -75,23 +75,3 @@ enum ProcessLauncher {
     }
 }
 
-/// An errno with the operation that produced it.
-package struct POSIXError: Error, CustomStringConvertible {
-    public var errno: Int32
-    public var context: String
-
-    public init(errno: Int32, context: String) {
-        self.errno = errno
-        self.context = context
-    }
-
-    static func current(context: String) -> POSIXError {
-        POSIXError(errno: currentErrno(), context: context)
-    }
-
-    public var description: String {
-        "\(context): \(String(cString: strerror(errno)))"
-    }
-}
-
-private func currentErrno() -> Int32 { errno }

@@ -37,45 +37,6 @@ public indirect enum Readiness: Sendable, CustomStringConvertible {
     }
 }
 
-/// A readiness check of your own (a gRPC health call, a file appearing, a queue being bound):
-/// `attempt` is called repeatedly, with a short growing interval, until it returns without
-/// throwing or the service's readiness timeout passes; the last error it threw is in the
-/// timeout's message. `captures` holds the values earlier checks captured (`port`, …).
-///
-/// ```
-/// struct FileExists: ReadinessCheck {
-///     let path: String
-///     var description: String { "the file \(path)" }
-///     func attempt(captures: [String: String]) async throws {
-///         guard FileManager.default.fileExists(atPath: path) else { throw CocoaError(.fileNoSuchFile) }
-///     }
-/// }
-/// ServiceSpec(name: "api", executable: "my-api", readiness: .all([.logLine("ready"), .custom(FileExists(path: "/tmp/api.sock"))]))
-/// ```
-public protocol ReadinessCheck: Sendable, CustomStringConvertible {
-    /// One attempt; throws why the service is not ready yet.
-    func attempt(captures: [String: String]) async throws
-}
-
-/// A protocol conversation proving a server is serving, not merely listening.
-public enum ProtocolProbe: Sendable, CustomStringConvertible {
-    /// NATS: INFO received, CONNECT + PING answered with PONG (or, by a server that requires
-    /// credentials, with its authorization error).
-    case nats(host: String, port: String)
-    /// Redis: PING answered with +PONG.
-    case redis(host: String, port: String)
-    /// Postgres: connect with libpq and run `SELECT 1`. The string is a libpq URL template.
-    case postgres(url: String)
-
-    public var description: String {
-        switch self {
-        case .nats(let host, let port): "a NATS PING answered at \(host):\(port)"
-        case .redis(let host, let port): "a Redis PING answered at \(host):\(port)"
-        case .postgres(let url): "Postgres answering SELECT 1 at \(EnvironmentSnapshot.redactURL(url))"
-        }
-    }
-}
-
 extension Readiness {
     /// The standard readiness of a NATS server started with `-p -1`: its port from the log,
     /// then a NATS PING.

@@ -51,14 +51,14 @@ public final class ServiceOutput: Sendable, TimelineBacklog {
         var wake: [Int32] = [-1, -1]
         guard gt_pipe_cloexec(&wake) == 0 else {
             close(readFD)
-            throw POSIXError.current(context: "pipe")
+            throw SystemCallError.current(context: "pipe")
         }
         let logFD = open(logURL.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard logFD >= 0 else {
             close(readFD)
             close(wake[0])
             close(wake[1])
-            throw POSIXError.current(context: "open \(logURL.path)")
+            throw SystemCallError.current(context: "open \(logURL.path)")
         }
         if let owner { _ = fchown(logFD, owner.uid, owner.gid) }
         _ = fcntl(readFD, F_SETFL, fcntl(readFD, F_GETFL) | O_NONBLOCK)
@@ -214,43 +214,5 @@ public final class ServiceOutput: Sendable, TimelineBacklog {
             syncing.forEach { $0.resume() }
             if finishing || reader.withLock({ $0.ended }) { return }
         }
-    }
-}
-
-/// Splits a byte stream into lines (`\n`, a trailing `\r` dropped), handing each to a handler.
-struct LineSplitter {
-    let onLine: (@Sendable (String) -> Void)?
-    private var partial: [UInt8] = []
-
-    init(onLine: (@Sendable (String) -> Void)?) {
-        self.onLine = onLine
-    }
-
-    mutating func consume(_ bytes: UnsafeRawBufferPointer) {
-        guard let onLine else { return }
-        var start = 0
-        for (i, byte) in bytes.enumerated() where byte == 0x0A {
-            partial.append(contentsOf: bytes[start..<i])
-            emit(onLine)
-            start = i + 1
-        }
-        partial.append(contentsOf: bytes[start...])
-        while partial.count > ServiceOutput.maximumLine {
-            let piece = Array(partial.prefix(ServiceOutput.maximumLine))
-            partial.removeFirst(ServiceOutput.maximumLine)
-            onLine(String(decoding: piece, as: UTF8.self))
-        }
-    }
-
-    /// Hands over a last line that had no newline.
-    mutating func flush() {
-        guard let onLine, !partial.isEmpty else { return }
-        emit(onLine)
-    }
-
-    private mutating func emit(_ onLine: @Sendable (String) -> Void) {
-        if partial.last == 0x0D { partial.removeLast() }
-        onLine(String(decoding: partial, as: UTF8.self))
-        partial.removeAll(keepingCapacity: true)
     }
 }

@@ -117,16 +117,3 @@ public struct JetStream: Sendable {
         return json
     }
 }
-
-/// JetStream failures.
-public enum JetStreamError: Error, CustomStringConvertible, Equatable {
-    case api(code: Int, description: String)
-    case unexpected(String)
-
-    public var description: String {
-        switch self {
-        case .api(let code, let description): "JetStream error \(code): \(description)"
-        case .unexpected(let message): "JetStream: \(message)"
-        }
-    }
-}

@@ -1,15 +1,5 @@
 import Foundation
 
-/// An operation sent by a NATS server.
-package enum NATSServerOp: Sendable, Equatable {
-    case info(String)
-    case msg(NATSMessage)
-    case ping
-    case pong
-    case ok
-    case err(String)
-}
-
 /// Incremental parser of the NATS server protocol: feed bytes, take complete operations.
 package struct NATSParser: Sendable {
     private var buffer: [UInt8] = []

@@ -38,12 +38,3 @@ package struct ScenarioContext: Sendable {
         return ["\(env.subjectPrefix).>", "greentic.>"]
     }
 }
-
-/// The outcome of one scenario run.
-public struct ScenarioResult: Sendable {
-    public var name: String
-    public var duration: Duration
-    public var failure: ScenarioError?
-    public var variables: ScenarioVariables
-    public var passed: Bool { failure == nil }
-}

@@ -123,16 +123,3 @@ package enum RunnerSmoke {
         return c.runs.count
     }
 }
-
-/// A runner-smoke failure.
-package enum SmokeError: Error, CustomStringConvertible, Equatable {
-    case message(String)
-    case invariant(caseName: String, cause: String)
-
-    public var description: String {
-        switch self {
-        case .message(let m): m
-        case .invariant(let name, let cause): "case '\(name)': invariant failed: \(cause)"
-        }
-    }
-}

@@ -56,14 +56,3 @@ package struct CapabilityMap: Sendable, Equatable {
         return out
     }
 }
-
-/// The capability map is unusable.
-package enum CapabilityError: Error, CustomStringConvertible, Equatable {
-    case invalid(String)
-
-    public var description: String {
-        switch self {
-        case .invalid(let message): message
-        }
-    }
-}
