@@ -6,7 +6,7 @@ set -uo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: scripts/e2e.sh <tier> [--focus PATTERN] [--junit FILE] [--rerun-failures N] [--repeat N]
+Usage: scripts/e2e.sh <tier> [--focus PATTERN] [--shard I/N] [--junit FILE] [--rerun-failures N] [--repeat N]
 
 Tiers (cumulative):
   l0    pure logic, no processes                        (Tests/L0)
@@ -17,6 +17,12 @@ Tiers (cumulative):
 Options:
   --focus PATTERN   run only tests whose identifier (Module.Suite/test) matches the regular
                     expression PATTERN, within the selected tiers
+  --shard I/N       run shard I of N (1-based) of the selected tests: whole suites, dealt
+                    longest first by the durations the timing file holds (one unit a test when
+                    it has none), so the N shards together run every selected test exactly once
+                    and the same inputs always give the same slices. Bazel's TEST_TOTAL_SHARDS
+                    and TEST_SHARD_INDEX (0-based) select the same slices when --shard is not
+                    given. With all, Examples/Downstream goes with shard 1.
   --junit FILE      write JUnit built from Swift Testing's event stream: one <testcase> per
                     test and per case of a parameterised test, <skipped message=…> with the reason, failures with their source
                     location and repro line, <flakyFailure>/<rerunFailure> for reruns
@@ -41,6 +47,10 @@ Environment:
   E2E_INFRA         auto|native|compose|external (see docs/infra.md)
   E2E_ARTIFACTS_DIR where per-test folders go (default .build/e2e)
   E2E_DOWNSTREAM=0  with all, skip building and testing Examples/Downstream
+  E2E_TIMINGS       the timing file shards are balanced by (default .build/e2e-timings.json);
+                    an unsharded run merges what it measured into it, a sharded run writes
+                    <file>.shard-I-of-N.json beside it instead, so all N slices come from the
+                    same timings (scripts/lib/shard.py merge folds those files in)
   E2E_PARALLEL      how many tests run at once (default: cores + 1); Swift Testing otherwise
                     starts every test at once, and on a small machine a hundred tests booting
                     servers together delay every process by seconds
@@ -54,6 +64,7 @@ focus=""
 junit_out=""
 reruns=0
 repeat=1
+shard=""
 number() { [[ "$2" =~ ^[0-9]+$ ]] || { echo "e2e.sh: $1 needs a whole number, got '$2'" >&2; exit 2; }; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -62,6 +73,10 @@ while [ $# -gt 0 ]; do
       [ $# -ge 2 ] || { echo "e2e.sh: --focus needs a PATTERN" >&2; usage >&2; exit 2; }
       focus="$2"; shift 2 ;;
     --focus=*) focus="${1#--focus=}"; shift ;;
+    --shard)
+      [ $# -ge 2 ] || { echo "e2e.sh: --shard needs I/N (for example 2/3)" >&2; exit 2; }
+      shard="$2"; shift 2 ;;
+    --shard=*) shard="${1#--shard=}"; shift ;;
     --junit)
       [ $# -ge 2 ] || { echo "e2e.sh: --junit needs a FILE" >&2; exit 2; }
       junit_out="$2"; shift 2 ;;
@@ -81,6 +96,24 @@ done
 
 cd "$(dirname "$0")/.." || exit 2
 root=$(pwd)
+shard_tool="$root/scripts/lib/shard.py"
+
+# The shard: --shard I/N, else Bazel's variables; checked before anything is built.
+if [ -z "$shard" ]; then
+  shard=$(python3 "$shard_tool" from-env) || exit 2
+fi
+if [ -n "$shard" ]; then
+  if ! [[ "$shard" =~ ^([0-9]+)/([0-9]+)$ ]] || [ "${BASH_REMATCH[2]}" -lt 1 ] || [ "${BASH_REMATCH[1]}" -lt 1 ] || [ "${BASH_REMATCH[1]}" -gt "${BASH_REMATCH[2]}" ]; then
+    echo "e2e.sh: --shard takes I/N with 1 <= I <= N (for example 2/3), got '$shard'" >&2
+    exit 2
+  fi
+  shard_index="${BASH_REMATCH[1]}"
+  shard_total="${BASH_REMATCH[2]}"
+fi
+# Bazel: touching the status file says this runner honours the shard variables.
+[ -n "${TEST_SHARD_STATUS_FILE:-}" ] && touch "$TEST_SHARD_STATUS_FILE"
+[ -z "$junit_out" ] && [ -n "${XML_OUTPUT_FILE:-}" ] && junit_out="$XML_OUTPUT_FILE"
+timings="${E2E_TIMINGS:-$root/.build/e2e-timings.json}"
 
 # Recording goldens rewrites tracked files: only on a clean tree, so the diff shows exactly what
 # was recorded (GOLDEN_FORCE=1 overrides).
@@ -118,7 +151,7 @@ install_missing() {
 
 install_missing
 
-log "tier '$tier' (modules: ${modules//|/, }; focus: ${focus:-none})"
+log "tier '$tier' (modules: ${modules//|/, }; focus: ${focus:-none}; shard: ${shard:-all})"
 log "building"
 if ! swift build --build-tests >&2; then
   log "build failed"
@@ -126,7 +159,10 @@ if ! swift build --build-tests >&2; then
 fi
 bin_dir=$(swift build --show-bin-path)
 
-artifacts="${E2E_ARTIFACTS_DIR:-$root/.build/e2e}"
+default_artifacts="$root/.build/e2e"
+[ -n "${TEST_TMPDIR:-}" ] && default_artifacts="$TEST_TMPDIR/e2e"
+artifacts="${E2E_ARTIFACTS_DIR:-$default_artifacts}"
+export E2E_ARTIFACTS_DIR="$artifacts"
 # Reap services of earlier runs that died, then clear old artifacts (the reaper's registry
 # lives there, so it goes first).
 "$bin_dir/greentic-integration" e2e reap --dir "$artifacts" >/dev/null 2>&1 || true
@@ -140,7 +176,7 @@ output="$results/swift-test.log"
 # `all` also builds and tests Examples/Downstream, a package that uses the kit from outside
 # (its output goes to stderr; its result is listed with the tiers). E2E_DOWNSTREAM=0 skips it.
 downstream=""
-if [ "$tier" = "all" ] && [ -z "$focus" ] && [ "${E2E_DOWNSTREAM:-1}" != "0" ]; then
+if [ "$tier" = "all" ] && [ -z "$focus" ] && [ "${E2E_DOWNSTREAM:-1}" != "0" ] && [ "${shard_index:-1}" = "1" ]; then
   log "building and testing Examples/Downstream"
   if (cd Examples/Downstream && swift build --build-tests >&2 && swift test --skip-build 2>&1) > "$results/downstream.log" 2>&1; then
     downstream="Downstream: passed ($(grep -E 'Test run with [0-9]+ tests?' "$results/downstream.log" | tail -n 1 | sed -E 's/.*Test run with ([0-9]+) tests?.*/\1/') Swift Testing tests, $(grep -E "Executed [0-9]+ tests?" "$results/downstream.log" | tail -n 1 | sed -E 's/.*Executed ([0-9]+) tests?.*/\1/') XCTest tests)"
@@ -151,6 +187,24 @@ if [ "$tier" = "all" ] && [ -z "$focus" ] && [ "${E2E_DOWNSTREAM:-1}" != "0" ]; 
 fi
 filter="^(${modules})\\."
 [ -n "$focus" ] && filter="^(${modules})\\..*(${focus})"
+if [ -n "$shard" ]; then
+  # The slice is taken from the list swift test itself prints, and run by exact identifiers.
+  if ! swift test list --skip-build 2>/dev/null > "$results/all-tests.txt"; then
+    log "swift test list failed"
+    exit 1
+  fi
+  python3 "$shard_tool" select --list "$results/all-tests.txt" --shard "$shard" --timings "$timings" --pattern "$filter" > "$results/shard.txt" || exit 2
+  selected=$(python3 "$shard_tool" select --list "$results/all-tests.txt" --shard 1/1 --pattern "$filter" | wc -l)
+  log "shard $shard: $(wc -l < "$results/shard.txt") of $selected selected tests ($( [ -f "$timings" ] && echo "balanced by $timings" || echo "no timing file: balanced by count"))"
+  if [ ! -s "$results/shard.txt" ]; then
+    echo "e2e: shard $shard has no tests: the selection has fewer suites than shards" >&2
+    [ -n "$downstream" ] && echo "$downstream"
+    rm -rf "$results"
+    case "$downstream" in *FAILED*) exit 1 ;; esac
+    exit 0
+  fi
+  filter=$(python3 "$shard_tool" filter --list "$results/shard.txt")
+fi
 
 case "$junit_out" in ''|/*) ;; *) junit_out="$root/$junit_out" ;; esac
 report="$root/scripts/lib/testreport.py"
@@ -196,7 +250,7 @@ else
   for ((attempt = 1; attempt <= reruns; attempt++)); do
     python3 "$report" run "${attempts[@]}" --failed-out "$results/failed.txt" >/dev/null 2>&1
     [ -s "$results/failed.txt" ] || break
-    rerun_filter="^($(python3 -c 'import re,sys; print("|".join(re.escape(l.strip()) for l in open(sys.argv[1]) if l.strip()))' "$results/failed.txt"))(/|$)"
+    rerun_filter=$(python3 "$shard_tool" filter --list "$results/failed.txt")
     log "rerun $attempt of $reruns: $(wc -l < "$results/failed.txt") failed test(s)"
     run_tests "$rerun_filter" "$results/attempt-$attempt.jsonl" >/dev/null
     attempts+=(--attempt "$results/attempt-$attempt.jsonl")
@@ -204,7 +258,7 @@ else
   echo "== Per-tier results =="
   quarantine=()
   if [ -f "$root/Tests/quarantine.yaml" ]; then
-    swift test list --skip-build 2>/dev/null > "$results/all-tests.txt"
+    [ -s "$results/all-tests.txt" ] || swift test list --skip-build 2>/dev/null > "$results/all-tests.txt"
     quarantine=(--quarantine "$root/Tests/quarantine.yaml" --all-tests "$results/all-tests.txt")
   fi
   python3 "$report" run "${attempts[@]}" "${quarantine[@]}" --repro "$repro_template" ${junit_out:+--junit "$junit_out"} > "$results/report.txt"
@@ -217,6 +271,11 @@ else
     status=$first_status
   fi
 fi
+# What this run measured balances the next sharded one. A sharded run never rewrites the file
+# it was sliced by: the other shards of the same selection must see the same timings.
+timing_out="$timings"
+[ -n "$shard" ] && timing_out="${timings%.json}.shard-${shard_index}-of-${shard_total}.json"
+python3 "$shard_tool" timings "${attempts[@]}" --out "$timing_out" 2>/dev/null || log "could not write the timing file $timing_out"
 if [ -n "$downstream" ]; then
   echo "$downstream"
   case "$downstream" in *FAILED*) status=1; tail -n 40 "$results/downstream.log" ;; esac
