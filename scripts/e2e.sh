@@ -99,7 +99,7 @@ root=$(pwd)
 shard_tool="$root/scripts/lib/shard.py"
 
 # The shard: --shard I/N, else Bazel's variables; checked before anything is built.
-if [ -z "$shard" ]; then
+if [ -z "$shard" ] && { [ -n "${TEST_TOTAL_SHARDS:-}" ] || [ -n "${TEST_SHARD_INDEX:-}" ]; }; then
   shard=$(python3 "$shard_tool" from-env) || exit 2
 fi
 if [ -n "$shard" ]; then
