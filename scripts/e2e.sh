@@ -162,7 +162,8 @@ bin_dir=$(swift build --show-bin-path)
 default_artifacts="$root/.build/e2e"
 [ -n "${TEST_TMPDIR:-}" ] && default_artifacts="$TEST_TMPDIR/e2e"
 artifacts="${E2E_ARTIFACTS_DIR:-$default_artifacts}"
-export E2E_ARTIFACTS_DIR="$artifacts"
+# The kit reads the base from E2E_ARTIFACTS_DIR; it needs telling only when TEST_TMPDIR chose it.
+[ -n "${TEST_TMPDIR:-}" ] && [ -z "${E2E_ARTIFACTS_DIR:-}" ] && export E2E_ARTIFACTS_DIR="$artifacts"
 # Reap services of earlier runs that died, then clear old artifacts (the reaper's registry
 # lives there, so it goes first).
 "$bin_dir/greentic-integration" e2e reap --dir "$artifacts" >/dev/null 2>&1 || true

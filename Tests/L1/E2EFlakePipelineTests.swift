@@ -55,6 +55,13 @@ struct E2EFlakePipelineTests {
     func e2e(_ root: URL, _ args: [String], marker: URL? = nil) async throws -> CommandRunner.Output {
         var environment = ProcessInfo.processInfo.environment
         environment["E2E_INSTALL"] = "0"
+        // The nested run is a run of its own: its artifacts in its own tree (it clears that folder
+        // first, which must never be the folder of the run this test is part of), and none of
+        // the outer run's shard, JUnit or timing settings.
+        environment["E2E_ARTIFACTS_DIR"] = root.appendingPathComponent(".build/e2e").path
+        for inherited in ["TEST_TOTAL_SHARDS", "TEST_SHARD_INDEX", "TEST_SHARD_STATUS_FILE", "XML_OUTPUT_FILE", "TEST_TMPDIR", "E2E_TIMINGS"] {
+            environment[inherited] = nil
+        }
         if let marker { environment["TINY_MARKER"] = marker.path }
         return try await CommandRunner.run("/bin/bash", [root.appendingPathComponent("scripts/e2e.sh").path] + args,
                                            environment: environment, workingDirectory: root, timeout: .seconds(300))
