@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import GreenticTestKit
 import GreenticTestKitTesting
 import TestSupport
@@ -31,6 +34,11 @@ struct E2EFlakePipelineTests {
         @Suite struct CasesTests {
             @Test(arguments: [1, 2, 3]) func odd(n: Int) { #expect(n % 2 == 1, "n=\\(n) is even") }
         }
+
+        /// A case whose argument holds control characters, as a parser test's input does.
+        @Suite struct ControlTests {
+            @Test(arguments: ["a\\u{01}b", "tab\\there"]) func control(text: String) { #expect(text.count > 1) }
+        }
         """
 
     /// A tiny package with the project's scripts, in the test's artifacts folder.
@@ -46,7 +54,8 @@ struct E2EFlakePipelineTests {
             let package = Package(name: "Tiny", targets: [.testTarget(name: "L0")])
             """.utf8).write(to: root.appendingPathComponent("Package.swift"))
         try Data(Self.tests.utf8).write(to: root.appendingPathComponent("Tests/L0/TinyTests.swift"))
-        for file in ["scripts/e2e.sh", "scripts/install-deps.sh", "scripts/lib/testreport.py", "Sources/GreenticTestKit/Prerequisites/prerequisites.tsv"] {
+        for file in ["scripts/e2e.sh", "scripts/install-deps.sh", "scripts/lib/testreport.py", "scripts/lib/shard.py",
+                     "Sources/GreenticTestKit/Prerequisites/prerequisites.tsv"] {
             try fm.copyItem(at: Paths.packageRoot.appendingPathComponent(file), to: root.appendingPathComponent(file))
         }
         return root
@@ -107,6 +116,14 @@ struct E2EFlakePipelineTests {
         #expect(casesXML[failingCase.upperBound...].prefix(300).contains("<failure message=\"L0/TinyTests.swift:"), "\(casesXML)")
         #expect(casesXML.contains("n=2 is even") && !casesXML.contains("n=1 is even"), "\(casesXML)")
 
+        // A control character in a case's name is written as text: the JUnit stays well-formed XML.
+        let control = try await e2e(root, ["l0", "--focus", "ControlTests", "--junit", junit.path])
+        #expect(control.status == 0, "\(control.stdout)")
+        let controlXML = try Data(contentsOf: junit)
+        let parser = XMLParser(data: controlXML)
+        #expect(parser.parse(), "JUnit is not well-formed: \(parser.parserError.map { "\($0)" } ?? "?"): \(String(decoding: controlXML, as: UTF8.self))")
+        #expect(String(decoding: controlXML, as: UTF8.self).contains(#"a\u0001b"#))
+
         // The repro line reruns exactly that one test.
         let command = String(repro.split(separator: "repro: ", maxSplits: 1)[1])
         let rerun = try await CommandRunner.run("/bin/bash", ["-c", "E2E_INSTALL=0 " + command], environment: ProcessInfo.processInfo.environment,
@@ -139,7 +156,7 @@ struct E2EFlakePipelineTests {
         let marker = env.directory.artifacts.appendingPathComponent("marker")
         let out = try await e2e(root, ["l0", "--repeat", "3"], marker: marker)
         #expect(out.status == 1)
-        #expect(out.stdout.contains("repeat: 3 runs of 4 tests"), "\(out.stdout)")
+        #expect(out.stdout.contains("repeat: 3 runs of 5 tests"), "\(out.stdout)")
         #expect(out.stdout.contains("failed 3 of 3: L0.CasesTests/odd(n:)"), "\(out.stdout)")
         #expect(out.stdout.contains("failed 1 of 3: L0.TinyTests/failsOnce()"), "\(out.stdout)")
         #expect(out.stdout.contains("failed 3 of 3: L0.AlwaysTests/alwaysFails()"), "\(out.stdout)")

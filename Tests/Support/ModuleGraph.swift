@@ -39,7 +39,7 @@ public struct ModuleGraph: Sendable {
     /// Modules every target may import without declaring them (the standard library's and
     /// Foundation's own modules).
     public static let systemModules: Set<String> = [
-        "Swift", "_Concurrency", "Foundation", "FoundationEssentials", "FoundationNetworking",
+        "Swift", "_Concurrency", "Foundation", "FoundationEssentials", "FoundationNetworking", "FoundationXML",
         "Dispatch", "Glibc", "Musl", "Darwin", "Synchronization", "RegexBuilder",
     ]
     /// Modules the toolchain provides: they need no Package.swift entry, but the graph must allow them.

@@ -18,7 +18,24 @@ import datetime
 import json
 import re
 import sys
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as xml_escape, quoteattr as xml_quoteattr
+
+# XML 1.0 allows no control character but tab, newline and carriage return, not even as a
+# character reference; a test argument or a failure message may hold one (a parser test's
+# input), so it is written as the text \uXXXX instead and the file stays well-formed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _printable(text):
+    return _NOT_XML.sub(lambda m: "\\u%04x" % ord(m.group(0)), text)
+
+
+def escape(text):
+    return xml_escape(_printable(text))
+
+
+def quoteattr(text):
+    return xml_quoteattr(_printable(text))
 
 
 def test_name(test_id):
