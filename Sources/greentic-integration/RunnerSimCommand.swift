@@ -23,7 +23,7 @@ struct RunnerSimCommand: AsyncParsableCommand {
 
     @Option(name: .customLong(Flag.nats.rawValue), help: "NATS URL.") var nats: String
     @Option(name: .customLong(Flag.packs.rawValue), help: "Packs root.") var packs = "Packs"
-    @Option(help: "Environment token of the subjects.") var env = "dev"
+    @Option(name: .customLong(Flag.env.rawValue), help: "Environment token of the subjects (greentic.messaging.ingress.<env>.>).") var env = "dev"
     @Option(name: .customLong(Flag.effectLog.rawValue), help: "Write the effect log (JSONL) here.") var effectLog: String?
     @Option(name: .customLong("fail"), help: "COMPONENT=N: the component's first N attempts fail (repeatable).") var failures: [String] = []
     @Option(name: .customLong("max-attempts"), help: "Attempts per message before the dead-letter subject.") var maxAttempts = 3

@@ -14,14 +14,14 @@ struct NetworkDropTests {
         let (host, port) = try #require(InfraEndpoints.hostPort(try env.natsURL()))
         let proxy = try await FaultProxy.start(to: host, port: port)
         env.addTeardown { await proxy.stop() }
-        _ = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"), runnerNATSURL: "nats://\(proxy.address)")
+        let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"), runnerNATSURL: "nats://\(proxy.address)")
         let client = try await NATSClient.connect(url: try env.natsURL())
         let replies = try await client.subscribe("greentic.messaging.egress.>")
         try await client.flush()
         func send(_ i: Int) async throws {
-            try client.publish("greentic.messaging.ingress.dev.acme.default.webchat", json: [
+            try client.publish("greentic.messaging.ingress.\(stack.env).acme.default.webchat", json: [
                 "id": .string("m\(i)"), "session_id": .string("s\(i)"), "channel": "webchat", "text": .string("status of repo-\(i)"),
-                "tenant": ["env": "dev", "tenant": "acme", "tenant_id": "acme", "attempt": 0],
+                "tenant": ["env": .string(stack.env), "tenant": "acme", "tenant_id": "acme", "attempt": 0],
             ])
         }
         for i in 0..<5 { try await send(i) }
@@ -44,9 +44,9 @@ struct NetworkDropTests {
         var resumed = false
         while ContinuousClock.now < reconnectedBy && !resumed {
             // Probe with a marked message until the runner answers it, i.e. it has resubscribed.
-            try client.publish("greentic.messaging.ingress.dev.acme.default.webchat", json: [
+            try client.publish("greentic.messaging.ingress.\(stack.env).acme.default.webchat", json: [
                 "id": "probe", "session_id": "probe", "channel": "webchat", "text": "status of probe-repo",
-                "tenant": ["env": "dev", "tenant": "acme", "tenant_id": "acme", "attempt": 0],
+                "tenant": ["env": .string(stack.env), "tenant": "acme", "tenant_id": "acme", "attempt": 0],
             ])
             // Replies to messages that slipped through before the cut arrive late: keep them.
             while let m = await replies.next(timeout: .milliseconds(200)) {

@@ -24,7 +24,8 @@ struct StackSuitesTests {
             Assert("${event.result.route}", contains: "render")
         }, serverURL: stack.fixtureServerURL)
         let written = try JSONValue.parse(Data(contentsOf: env.directory.artifacts.appendingPathComponent("iac/plan.json")))
-        let cli = try await CommandRunner.run(Paths.cli.path, ["packs", "plan", "--packs", "Packs", "--pack-id", "deploy-generic", "--tenant", "acme"],
+        let cli = try await CommandRunner.run(Paths.cli.path, ["packs", "plan", "--packs", "Packs", "--pack-id", "deploy-generic", "--tenant", "acme",
+                                                                 "--environment", stack.env],
                                               workingDirectory: Paths.packageRoot)
         #expect(cli.status == 0, "\(cli.stderr)")
         #expect(written == (try JSONValue.parse(cli.stdout)))
@@ -43,14 +44,14 @@ struct StackSuitesTests {
         try await tap.flush()
         func chat(_ tenant: String, _ repo: String) -> Scenario {
             Scenario("chat \(tenant)") {
-                Expect(subject: "greentic.messaging.egress.dev.\(tenant).default.webchat", count: 3, within: .seconds(5)) {
+                Expect(subject: "greentic.messaging.egress.\(stack.env).\(tenant).default.webchat", count: 3, within: .seconds(5)) {
                     $0.json("tenant", equals: .string(tenant)).json("text", contains: repo).header("Greentic-Tenant", equals: tenant)
                         .json("credential", equals: .string(fingerprint(tenant)))
                 }
                 for i in 0..<3 {
-                    Publish(subject: "greentic.messaging.ingress.dev.\(tenant).default.webchat",
+                    Publish(subject: "greentic.messaging.ingress.\(stack.env).\(tenant).default.webchat",
                             json: ["id": .string("\(tenant)-\(i)"), "session_id": .string("\(tenant)-s\(i)"), "channel": "webchat",
-                                   "tenant": ["env": "dev", "tenant": .string(tenant), "tenant_id": .string(tenant), "attempt": 0],
+                                   "tenant": ["env": .string(stack.env), "tenant": .string(tenant), "tenant_id": .string(tenant), "attempt": 0],
                                    "text": .string("status of \(repo)")])
                 }
             }
@@ -64,9 +65,9 @@ struct StackSuitesTests {
             let json = try JSONValue.parse(m.payload)
             seen[m.subject, default: []].append(json["text"]?.stringValue ?? "")
         }
-        #expect(Set(seen.keys) == ["greentic.messaging.egress.dev.alpha.default.webchat", "greentic.messaging.egress.dev.beta.default.webchat"])
-        #expect(seen["greentic.messaging.egress.dev.alpha.default.webchat"]?.allSatisfy { $0.contains("alpha-api") } == true)
-        #expect(seen["greentic.messaging.egress.dev.beta.default.webchat"]?.allSatisfy { $0.contains("beta-web") } == true)
+        #expect(Set(seen.keys) == ["greentic.messaging.egress.\(stack.env).alpha.default.webchat", "greentic.messaging.egress.\(stack.env).beta.default.webchat"])
+        #expect(seen["greentic.messaging.egress.\(stack.env).alpha.default.webchat"]?.allSatisfy { $0.contains("alpha-api") } == true)
+        #expect(seen["greentic.messaging.egress.\(stack.env).beta.default.webchat"]?.allSatisfy { $0.contains("beta-web") } == true)
         #expect(seen.values.map(\.count).reduce(0, +) == 6, "nothing crossed, nothing doubled")
         // State is kept per tenant (Redis here): each tenant's state holds only its own sessions.
         for tenant in ["alpha", "beta"] {
@@ -136,9 +137,9 @@ struct StackSuitesTests {
         let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
         try await env.run(Scenario("helpdesk waits for the user, the fixture server resumes it") {
             InOrder {
-                Expect(subject: "greentic.messaging.egress.dev.acme.default.webchat") { $0.json("delivery", equals: "prompt") }
+                Expect(subject: "greentic.messaging.egress.\(stack.env).acme.default.webchat") { $0.json("delivery", equals: "prompt") }
                 Expect(subject: "greentic.helpdesk.ticket.opened")
-                Expect(subject: "greentic.messaging.egress.dev.acme.default.webchat") { $0.json("text", equals: "Ticket opened for vpn-gw-2: vpn drops") }
+                Expect(subject: "greentic.messaging.egress.\(stack.env).acme.default.webchat") { $0.json("text", equals: "Ticket opened for vpn-gw-2: vpn drops") }
             }
             HTTP("POST", "/runner/emit", json: ["flow": "helpdesk_ticket", "tenant": "acme", "user": "u-42",
                                                   "payload": ["text": "vpn drops", "session_id": "conv-5"]], capture: "first")
@@ -168,11 +169,11 @@ struct StackSuitesTests {
         message["text"] = "status of ledger"
         #expect(try await runner.post("/runner/faults", json: ["fail": ["demo.worker.repo_assistant": 2]]).status == 200)
         try await env.run(Scenario("two failures, then success") {
-            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1, within: .seconds(5)) {
+            Expect(subject: "greentic.messaging.egress.\(stack.env).acme.platform.webchat", count: 1, within: .seconds(5)) {
                 $0.json("text", equals: "ledger: no failing builds known to the assistant.")
             }
             ExpectNone(subject: "dlq.>", within: .milliseconds(200))
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+            Publish(subject: "greentic.messaging.ingress.\(stack.env).acme.platform.webchat", json: .object(message))
         })
         let attempts = env.directory.artifacts.appendingPathComponent("attempt_log.jsonl")
         let first = try String(contentsOf: attempts, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
@@ -188,7 +189,7 @@ struct StackSuitesTests {
                     .header("Greentic-Tenant", equals: "acme")
             }
             ExpectNone(subject: "greentic.messaging.egress.>", within: .milliseconds(300))
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+            Publish(subject: "greentic.messaging.ingress.\(stack.env).acme.platform.webchat", json: .object(message))
         })
         let all = try String(contentsOf: attempts, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }
         #expect(all.dropFirst(3).map { $0["outcome"]?.stringValue } == ["failed", "failed", "dead_lettered"])

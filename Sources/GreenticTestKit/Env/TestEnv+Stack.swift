@@ -37,6 +37,9 @@ extension TestEnv {
     /// `serverEnvironment` adds `GREENTIC_*` settings for the fixture server (for example
     /// `GREENTIC_WEBCHAT__FLOW`).
     /// `bindings` is the runner bindings file (`--bindings` for both runners).
+    /// The runner's subjects carry this test's `{env}` token, `greenticEnv` (`--env` for the
+    /// simulator, `GREENTIC_ENV` for the real runner): publish to
+    /// `greentic.messaging.ingress.\(stack.env).…` and expect on the matching egress subject.
     public func startStack(packsRoot: URL, runnerNATSURL: String? = nil, serverEnvironment: [String: String] = [:],
                            bindings: URL? = nil) async throws -> GreenticStack {
         let nats = try natsURL()
@@ -51,7 +54,8 @@ extension TestEnv {
             runnerKind = "greentic-runner"
             runnerBinary = real
             let port = try await FreePort.pick()
-            var environment = ["NATS_URL": runnerNATS, "GREENTIC_STATE_DIR": directory.root.appendingPathComponent("runner_state").path,
+            // GREENTIC_ENV is the platform's own {env} token (greentic-contracts §3).
+            var environment = ["NATS_URL": runnerNATS, "GREENTIC_ENV": greenticEnv, "GREENTIC_STATE_DIR": directory.root.appendingPathComponent("runner_state").path,
                                "GREENTIC_CACHE_DIR": directory.root.appendingPathComponent("runner_cache").path]
             if let redis = endpoints.redisURL {
                 environment["GREENTIC_RUNNER_SESSION_BACKEND"] = "redis"
@@ -70,7 +74,7 @@ extension TestEnv {
         } else {
             typealias Sim = KitCommandContract.RunnerSim
             let flags: [(Sim.Flag, String)] = [
-                (.nats, runnerNATS), (.packs, packsRoot.path), (.listen, "127.0.0.1:0"),
+                (.nats, runnerNATS), (.env, greenticEnv), (.packs, packsRoot.path), (.listen, "127.0.0.1:0"),
                 (.effectLog, directory.artifacts.appendingPathComponent("effect_log.jsonl").path),
                 (.attemptLog, directory.artifacts.appendingPathComponent("attempt_log.jsonl").path),
                 (.iacDir, directory.artifacts.appendingPathComponent("iac").path),
@@ -99,7 +103,7 @@ extension TestEnv {
                                                     workingDirectory: directory.artifacts))
         let version = (try? await CommandRunner.run(runnerBinary, ["--version"], timeout: .seconds(10)))?.stdout
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
-        let stack = GreenticStack(natsURL: nats, databaseURL: endpoints.databaseURL, redisURL: endpoints.redisURL, runnerURL: runnerURL,
+        let stack = GreenticStack(env: greenticEnv, natsURL: nats, databaseURL: endpoints.databaseURL, redisURL: endpoints.redisURL, runnerURL: runnerURL,
                                   fixtureServerURL: "http://127.0.0.1:\(server.capture("port") ?? "0")", runnerKind: runnerKind, runnerBinary: runnerBinary)
         var info = stack.json.objectValue ?? [:]
         info["runner_version"] = .string(version)

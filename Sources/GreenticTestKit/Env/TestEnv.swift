@@ -22,6 +22,13 @@ public final class TestEnv: Sendable {
     /// A NATS subject prefix unique to this test (`e2e.<name>.<random>`), so parallel tests can
     /// share one server without crosstalk.
     public let subjectPrefix: String
+    /// The `{env}` token of this test's Greentic subjects (`e2e-<random>`): the stack's runner
+    /// listens on `greentic.messaging.ingress.<greenticEnv>.>` and answers on the matching egress
+    /// subjects, so suites sharing one NATS keep the real subject shape and never see each
+    /// other's traffic. `${greentic_env}` in a scenario.
+    public let greenticEnv: String
+    /// The random part of this test's names on shared infrastructure.
+    let scopeToken: String
     /// Private folder (mode 0700, outside the artifacts) holding secrets files; always removed.
     public let secretsDirectory: URL
 
@@ -57,6 +64,8 @@ public final class TestEnv: Sendable {
         self.timelineSecrets = hidden
         let token = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         self.subjectPrefix = "e2e.\(directory.name.replacingOccurrences(of: ".", with: "_")).\(token.prefix(6))"
+        self.scopeToken = String(token.prefix(6))
+        self.greenticEnv = "e2e-\(token.prefix(6))"
         let secrets = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("greentic-secrets-\(getpid())-\(token)")
         try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         self.secretsDirectory = secrets
@@ -267,6 +276,12 @@ public final class TestEnv: Sendable {
         return parts.joined(separator: "\n")
     }
 
+    /// `base` made unique to this test, for names on shared infrastructure that admit no dots
+    /// (JetStream streams and consumers, database objects): `ORDERS` → `ORDERS_<random>`.
+    public func scopedName(_ base: String) -> String {
+        "\(base)_\(scopeToken)"
+    }
+
     /// Rewrites `env.json` (redacted) with the current endpoints and environment.
     public func refreshSnapshot() {
         let endpoints = self.endpoints
@@ -275,6 +290,7 @@ public final class TestEnv: Sendable {
             "folder": .string(directory.name),
             "root": .string(directory.root.path),
             "subject_prefix": .string(subjectPrefix),
+            "greentic_env": .string(greenticEnv),
             "pid": .number(Double(getpid())),
             "timestamp_ms": .number((Date().timeIntervalSince1970 * 1000).rounded()),
             "backend": .string(endpoints.backend),

@@ -33,7 +33,7 @@ package enum KitCommandContract {
 
         /// The flags the kit passes.
         package enum Flag: String, CaseIterable {
-            case nats, packs, listen, bindings, sessions, state
+            case nats, packs, listen, bindings, sessions, state, env
             case effectLog = "effect-log", attemptLog = "attempt-log", iacDir = "iac-dir", secretsDir = "secrets-dir"
             package var argument: String { "--" + rawValue }
         }

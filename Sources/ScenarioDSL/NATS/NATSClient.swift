@@ -140,7 +140,12 @@ public final class NATSClient: Sendable {
             }
         } catch {
             try? await channel.close()
-            throw Self.natsError(error)
+            // A connection lost during the handshake (reset, closed) names the server too.
+            let failure = Self.natsError(error)
+            if case .connectionFailed(let reason) = failure, !reason.contains("\(address.host):\(address.port)") {
+                throw NATSError.connectionFailed("\(address.redacted) during the handshake: \(reason)")
+            }
+            throw failure
         }
         return (channel, generation)
     }

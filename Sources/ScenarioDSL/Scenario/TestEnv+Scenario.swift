@@ -13,7 +13,7 @@ extension TestEnv {
             owned = try await NATSClient.connect(url: url)
             client = owned
         }
-        var values: [String: JSONValue] = ["prefix": .string(subjectPrefix)]
+        var values: [String: JSONValue] = ["prefix": .string(subjectPrefix), "greentic_env": .string(greenticEnv)]
         if let url = endpoints.natsURL { values["nats"] = .string(url) }
         if let serverURL { values["server"] = .string(serverURL) }
         values.merge(variables) { _, new in new }

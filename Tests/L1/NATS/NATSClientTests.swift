@@ -122,7 +122,20 @@ struct NATSClientTests {
     /// promise made when the channel was initialised is failed, never leaked (a leaked NIO promise
     /// traps the whole test process in debug builds, after every test has passed).
     @Test func refusedConnectionsFailNamingTheAddress() async throws {
-        let port = try await FreePort.pick()
+        // A port bound but not listening refuses every connection, and no other process (a
+        // parallel test's server) can take it meanwhile, as it could a port picked and freed.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        #expect(bound, "binding 127.0.0.1:0 failed: errno \(errno)")
+        let port = Int(UInt16(bigEndian: address.sin_port))
         for _ in 0..<20 {
             do {
                 let nats = try await NATSClient.connect(url: "nats://127.0.0.1:\(port)", timeout: .seconds(2))
@@ -175,27 +188,31 @@ struct NATSClientTests {
         let env = try TestEnv.required()
         let nats = try await connect(env)
         let js = JetStream(client: nats)
-        let info = try await js.addStream(name: "ORDERS", subjects: ["orders.>"])
-        #expect(info.value(atPath: "config.name") == "ORDERS")
+        // Scoped names: the stream, its subjects and the consumer are this test's alone, on a
+        // shared server too.
+        let stream = env.scopedName("ORDERS")
+        let subject = "\(env.subjectPrefix).orders"
+        let info = try await js.addStream(name: stream, subjects: ["\(subject).>"])
+        #expect(info.value(atPath: "config.name") == .string(stream) && stream.hasPrefix("ORDERS_"))
         var acks: [JetStream.PublishAck] = []
-        for i in 1...5 { acks.append(try await js.publish("orders.new", payload: Data("order \(i)".utf8))) }
+        for i in 1...5 { acks.append(try await js.publish("\(subject).new", payload: Data("order \(i)".utf8))) }
         #expect(acks.map(\.sequence) == [1, 2, 3, 4, 5])
-        #expect(acks.allSatisfy { $0.stream == "ORDERS" })
-        #expect(try await js.streamInfo("ORDERS").value(atPath: "state.messages") == 5)
+        #expect(acks.allSatisfy { $0.stream == stream })
+        #expect(try await js.streamInfo(stream).value(atPath: "state.messages") == 5)
 
-        try await js.addPullConsumer(stream: "ORDERS", durable: "worker")
-        let batch = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 3, expires: .seconds(5))
+        try await js.addPullConsumer(stream: stream, durable: "worker")
+        let batch = try await js.fetch(stream: stream, consumer: "worker", batch: 3, expires: .seconds(5))
         #expect(batch.map(\.text) == ["order 1", "order 2", "order 3"])
         for m in batch { try await js.ack(m) }
         try await nats.flush()
-        let rest = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 2, expires: .seconds(5))
+        let rest = try await js.fetch(stream: stream, consumer: "worker", batch: 2, expires: .seconds(5))
         #expect(rest.map(\.text) == ["order 4", "order 5"])
         for m in rest { try await js.ack(m) }
         try await nats.flush()
-        let none = try await js.fetch(stream: "ORDERS", consumer: "worker", batch: 10, expires: .milliseconds(300))
+        let none = try await js.fetch(stream: stream, consumer: "worker", batch: 10, expires: .milliseconds(300))
         #expect(none.isEmpty, "everything was acknowledged")
-        try await js.deleteStream("ORDERS")
-        await #expect(throws: JetStreamError.self) { _ = try await js.streamInfo("ORDERS") }
+        try await js.deleteStream(stream)
+        await #expect(throws: JetStreamError.self) { _ = try await js.streamInfo(stream) }
         await nats.close()
     }
 }
