@@ -2,8 +2,9 @@ import Foundation
 
 /// Uses infrastructure that already runs elsewhere (`E2E_NATS_URL`, `E2E_DATABASE_URL`,
 /// `E2E_REDIS_URL`): probes it (for up to `E2E_EXTERNAL_PROBE_TIMEOUT_MS`, default 10 s),
-/// never starts or stops it. Tests keep apart on a shared NATS by
-/// their subject prefix.
+/// never starts or stops it. Tests keep apart on a shared NATS by their subject prefix and
+/// Greentic env token, and on a shared Postgres by a database (or schema) each, which teardown
+/// drops (`ExternalPostgresScope`).
 package struct ExternalInfraBackend: InfraBackend {
     public var name: String { "external" }
     public let environment: [String: String]
@@ -25,7 +26,19 @@ package struct ExternalInfraBackend: InfraBackend {
         guard missing.isEmpty else { throw TestEnvError.prerequisiteMissing(missing) }
         let timeout = environment["E2E_EXTERNAL_PROBE_TIMEOUT_MS"].flatMap(Int.init).map { Duration.milliseconds($0) } ?? .seconds(10)
         try await Self.probeAll(kinds, endpoints: endpoints, timeout: timeout)
-        return InfraLease(endpoints: endpoints)
+        // Postgres: the test's own database (or schema, when the role may not create databases),
+        // dropped at teardown; the shared database itself is never written.
+        var release: @Sendable () async -> Void = {}
+        if kinds.contains(.postgres), let shared = endpoints.url(for: .postgres) {
+            let label = String(env.directory.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.prefix(40))
+            let scope = try await ExternalPostgresScope.create(sharedURL: shared, name: env.scopedName("e2e_\(label)"))
+            endpoints.set(.postgres, scope.url)
+            env.log("postgres: \(scope.kind.rawValue) \(scope.name) created on the external server for this test")
+            release = {
+                do { try await scope.drop() } catch { env.log("postgres: could not drop \(scope.kind.rawValue) \(scope.name): \(error)") }
+            }
+        }
+        return InfraLease(endpoints: endpoints, release: release)
     }
 
     /// Proves each endpoint serves, retrying until the deadline.
