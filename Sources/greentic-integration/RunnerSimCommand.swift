@@ -35,7 +35,7 @@ struct RunnerSimCommand: AsyncParsableCommand {
     @Option(name: .customLong(Flag.bindings.rawValue), help: "Runner bindings (YAML: tenant, providers, bridges, workers); flows naming anything unbound are refused.") var bindings: String?
     @Option(name: .customLong(Flag.secretsDir.rawValue), help: "Tenant secrets: DIR/<tenant>/secrets.json (a JSON object), read on use.") var secretsDir: String?
     @Option(name: .customLong(Flag.sessions.rawValue), help: "Session store: memory, file:PATH (the fixture server's journal) or redis://HOST:PORT[/DB].") var sessions = "memory"
-    @Option(name: .customLong("sessions-redis-prefix"), help: "Redis hash of the sessions (the fixture server's stores.session.redis_prefix).") var sessionsRedisPrefix: String?
+    @Option(name: .customLong(Flag.sessionsRedisPrefix.rawValue), help: "Redis hash of the sessions (the fixture server's stores.session.redis_prefix).") var sessionsRedisPrefix: String?
     @Option(name: .customLong(Flag.state.rawValue), help: "State store: memory, redis://HOST:PORT[/DB] or postgres://USER@HOST:PORT/DB.") var state = "memory"
 
     func run() async throws {

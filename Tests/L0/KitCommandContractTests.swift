@@ -29,13 +29,15 @@ struct KitCommandContractTests {
     @Test func everyConfigKeyTheKitSetsReachesTheServerConfig() throws {
         typealias Key = KitCommandContract.ConfigKey
         let env = [Key.sessionBackend.environmentName: "redis", Key.sessionFilePath.environmentName: "/tmp/s.json",
-                   Key.sessionRedisURL.environmentName: "redis://127.0.0.1:1/0", Key.runnerURL.environmentName: "http://127.0.0.1:2"]
+                   Key.sessionRedisURL.environmentName: "redis://127.0.0.1:1/0", Key.runnerURL.environmentName: "http://127.0.0.1:2",
+                   Key.sessionRedisPrefix.environmentName: "greentic:sessions:e2e-abc"]
         #expect(Set(env.keys).count == Key.allCases.count)
         let config = try ServerConfig.load(environment: env, workingDirectory: "/srv")
         #expect(config.sessionBackend == .redis)
         #expect(config.sessionFile == "/tmp/s.json")
         #expect(config.redisURL == "redis://127.0.0.1:1/0")
         #expect(config.runnerURL == "http://127.0.0.1:2")
+        #expect(config.redisPrefix == "greentic:sessions:e2e-abc")
         #expect(Key.sessionFilePath.environmentName == "GREENTIC_STORES__SESSION__FILE_PATH")
     }
 }

@@ -49,6 +49,8 @@ extension TestEnv {
         var runnerBinary = cli
         let runner: ServiceProcess
         let sessionFile = directory.artifacts.appendingPathComponent("sessions.json").path
+        // The runner and the fixture server share one Redis hash of sessions, this test's own.
+        let sessionsRedisPrefix = "greentic:sessions:\(greenticEnv)"
         let companions = ["greentic-deployer", "greentic-store"].map { ($0, Self.locateGreenticBinary($0, environment: options.environment)) }
         if let real = Self.locateGreenticRunner(environment: options.environment) {
             runnerKind = "greentic-runner"
@@ -80,6 +82,7 @@ extension TestEnv {
                 (.iacDir, directory.artifacts.appendingPathComponent("iac").path),
                 (.secretsDir, secretsDirectory.path),
                 (.sessions, endpoints.redisURL ?? "file:\(sessionFile)"),
+                (.sessionsRedisPrefix, sessionsRedisPrefix),
                 (.state, endpoints.databaseURL ?? endpoints.redisURL ?? "memory"),
             ] + (bindings.map { [(.bindings, $0.path)] } ?? [])
             var spec = ServiceSpec(
@@ -97,6 +100,7 @@ extension TestEnv {
         if let redis = endpoints.redisURL {
             serverEnv[Key.sessionBackend.environmentName] = "redis"
             serverEnv[Key.sessionRedisURL.environmentName] = redis
+            serverEnv[Key.sessionRedisPrefix.environmentName] = sessionsRedisPrefix
         }
         serverEnv.merge(serverEnvironment) { _, given in given }
         let server = try await start(.fixtureServer(arguments: [KitCommandContract.Serve.Flag.packs.argument, packsRoot.path], environment: serverEnv,

@@ -34,6 +34,7 @@ package enum KitCommandContract {
         /// The flags the kit passes.
         package enum Flag: String, CaseIterable {
             case nats, packs, listen, bindings, sessions, state, env
+            case sessionsRedisPrefix = "sessions-redis-prefix"
             case effectLog = "effect-log", attemptLog = "attempt-log", iacDir = "iac-dir", secretsDir = "secrets-dir"
             package var argument: String { "--" + rawValue }
         }
@@ -54,6 +55,7 @@ package enum KitCommandContract {
         case sessionBackend = "stores.session.backend"
         case sessionFilePath = "stores.session.file_path"
         case sessionRedisURL = "stores.session.redis_url"
+        case sessionRedisPrefix = "stores.session.redis_prefix"
         case runnerURL = "runner.url"
 
         /// The `GREENTIC_*` environment variable of the key (`__` between levels), as
