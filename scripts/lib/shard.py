@@ -33,6 +33,8 @@ import os
 import re
 import sys
 
+from testreport import test_name  # one reading of Swift Testing's test ids (beside this file)
+
 
 def fail(message):
     print(f"shard.py: {message}", file=sys.stderr)
@@ -159,10 +161,7 @@ def command_timings(args):
             instant = (payload.get("instant") or {}).get("absolute")
             if record.get("kind") != "event" or not test_id or instant is None:
                 continue
-            parts = test_id.split("/")
-            if parts and re.search(r"\.swift:\d+:\d+$", parts[-1]):
-                parts = parts[:-1]
-            name = "/".join(parts)
+            name = test_name(test_id)
             # Suites have events too; only test functions (an id with a '/') are timed.
             if "/" not in name:
                 continue

@@ -30,7 +30,7 @@ package struct ExternalInfraBackend: InfraBackend {
         // dropped at teardown; the shared database itself is never written.
         var release: @Sendable () async -> Void = {}
         if kinds.contains(.postgres), let shared = endpoints.url(for: .postgres) {
-            let label = String(env.directory.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.prefix(40))
+            let label = PostgresConnection.identifierLabel(env.directory.name)
             let scope = try await ExternalPostgresScope.create(sharedURL: shared, name: env.scopedName("e2e_\(label)"))
             endpoints.set(.postgres, scope.url)
             env.log("postgres: \(scope.kind.rawValue) \(scope.name) created on the external server for this test")

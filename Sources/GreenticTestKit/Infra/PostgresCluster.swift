@@ -51,7 +51,7 @@ package actor PostgresCluster {
         let running = try await ensureRunning(base: env.options.artifactsBase)
         counter += 1
         let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        let name = "t_" + String(env.directory.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.prefix(40)) + "_\(counter)_\(suffix)"
+        let name = "t_" + PostgresConnection.identifierLabel(env.directory.name) + "_\(counter)_\(suffix)"
         let started = ContinuousClock.now
         _ = try await PostgresConnection.run(url: running.adminURL, sql: "CREATE DATABASE \(PostgresConnection.quoteIdentifier(name))")
         let url = running.url(database: name)

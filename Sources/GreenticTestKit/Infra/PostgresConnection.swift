@@ -67,6 +67,12 @@ package final class PostgresConnection: Sendable {
     }
 
     /// Quotes an identifier for SQL.
+    /// A test's folder name as the middle of a database or schema name: lower case, letters and
+    /// digits, everything else `_`, at most 40 characters.
+    package static func identifierLabel(_ name: String) -> String {
+        String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.prefix(40))
+    }
+
     public static func quoteIdentifier(_ name: String) -> String {
         "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
