@@ -33,7 +33,10 @@ import os
 import re
 import sys
 
-from testreport import test_name  # one reading of Swift Testing's test ids (beside this file)
+# Importing the module beside this file must not write __pycache__ into the source tree: a run
+# would leave the git tree dirty (and the run's fingerprint would disagree with git status).
+sys.dont_write_bytecode = True
+from testreport import test_name  # noqa: E402  one reading of Swift Testing's test ids
 
 
 def fail(message):
