@@ -13,7 +13,8 @@ struct RunnerSimCommand: AsyncParsableCommand {
         Executes the packs' .ygtc flows for messages on greentic.messaging.ingress.<env>.> and for
         events on the flows' source topics; replies go to the matching egress subject, events to
         their topics, failures (after --max-attempts with exponential backoff) to
-        dlq.<tenant>.<stage>. Every attempt goes to --attempt-log. A flow reaching session.wait stores
+        dlq.<tenant>.<stage> (event topics and dead letters behind --topic-prefix when given). Every
+        attempt goes to --attempt-log. A flow reaching session.wait stores
         a session in --sessions (give it the fixture server's store so POST /sessions/resume continues
         it); each turn's variables go to --state, per tenant. Logs "runner-sim ready" on stderr when
         listening; stops on SIGINT or SIGTERM.
@@ -24,6 +25,9 @@ struct RunnerSimCommand: AsyncParsableCommand {
     @Option(name: .customLong(Flag.nats.rawValue), help: "NATS URL.") var nats: String
     @Option(name: .customLong(Flag.packs.rawValue), help: "Packs root.") var packs = "Packs"
     @Option(name: .customLong(Flag.env.rawValue), help: "Environment token of the subjects (greentic.messaging.ingress.<env>.>).") var env = "dev"
+    @Option(name: .customLong(Flag.topicPrefix.rawValue),
+            help: "Put this before the event topics and dlq.<tenant>.<stage> (e.g. 'e2e-1a2b3c.'), so suites sharing one NATS stay apart.")
+    var topicPrefix = ""
     @Option(name: .customLong(Flag.effectLog.rawValue), help: "Write the effect log (JSONL) here.") var effectLog: String?
     @Option(name: .customLong("fail"), help: "COMPONENT=N: the component's first N attempts fail (repeatable).") var failures: [String] = []
     @Option(name: .customLong("max-attempts"), help: "Attempts per message before the dead-letter subject.") var maxAttempts = 3
@@ -42,6 +46,7 @@ struct RunnerSimCommand: AsyncParsableCommand {
         let logger = CLILogging.logger("greentic.runner-sim")
         var options = RunnerSimulator.Options(natsURL: nats, packsRoot: URL(fileURLWithPath: packs))
         options.env = env
+        do { options.topicPrefix = try TopicPrefix.normalized(topicPrefix) } catch { throw CLIError(message: "\(error)") }
         options.effectLog = effectLog.map { URL(fileURLWithPath: $0) }
         options.maxAttempts = max(1, maxAttempts)
         options.backoffBase = .milliseconds(backoffMs)

@@ -16,7 +16,7 @@ struct NetworkDropTests {
         env.addTeardown { await proxy.stop() }
         let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"), runnerNATSURL: "nats://\(proxy.address)")
         let client = try await NATSClient.connect(url: try env.natsURL())
-        let replies = try await client.subscribe("greentic.messaging.egress.>")
+        let replies = try await client.subscribe("greentic.messaging.egress.\(stack.env).>")
         try await client.flush()
         func send(_ i: Int) async throws {
             try client.publish("greentic.messaging.ingress.\(stack.env).acme.default.webchat", json: [

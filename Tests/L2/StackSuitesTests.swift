@@ -40,7 +40,7 @@ struct StackSuitesTests {
         func fingerprint(_ tenant: String) -> String { "sha256:" + PackArchive.sha256Hex(Data(secrets[tenant]!.utf8)).prefix(12) }
         let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
         let tap = try await NATSClient.connect(url: try env.natsURL())
-        let everything = try await tap.subscribe("greentic.messaging.egress.>")
+        let everything = try await tap.subscribe("greentic.messaging.egress.\(stack.env).>")
         try await tap.flush()
         func chat(_ tenant: String, _ repo: String) -> Scenario {
             Scenario("chat \(tenant)") {
@@ -138,7 +138,7 @@ struct StackSuitesTests {
         try await env.run(Scenario("helpdesk waits for the user, the fixture server resumes it") {
             InOrder {
                 Expect(subject: "greentic.messaging.egress.\(stack.env).acme.default.webchat") { $0.json("delivery", equals: "prompt") }
-                Expect(subject: "greentic.helpdesk.ticket.opened")
+                Expect(subject: stack.topic("greentic.helpdesk.ticket.opened"))
                 Expect(subject: "greentic.messaging.egress.\(stack.env).acme.default.webchat") { $0.json("text", equals: "Ticket opened for vpn-gw-2: vpn drops") }
             }
             HTTP("POST", "/runner/emit", json: ["flow": "helpdesk_ticket", "tenant": "acme", "user": "u-42",
@@ -172,7 +172,7 @@ struct StackSuitesTests {
             Expect(subject: "greentic.messaging.egress.\(stack.env).acme.platform.webchat", count: 1, within: .seconds(5)) {
                 $0.json("text", equals: "ledger: no failing builds known to the assistant.")
             }
-            ExpectNone(subject: "dlq.>", within: .milliseconds(200))
+            ExpectNone(subject: stack.topic("dlq.>"), within: .milliseconds(200))
             Publish(subject: "greentic.messaging.ingress.\(stack.env).acme.platform.webchat", json: .object(message))
         })
         let attempts = env.directory.artifacts.appendingPathComponent("attempt_log.jsonl")
@@ -184,11 +184,11 @@ struct StackSuitesTests {
         #expect(try await runner.post("/runner/faults", json: ["fail": ["demo.worker.repo_assistant": 10]]).status == 200)
         message["id"] = "msg-dead"
         try await env.run(Scenario("beyond the bound: dead letter") {
-            Expect(subject: "dlq.acme.ingress", count: 1, within: .seconds(5)) {
+            Expect(subject: stack.topic("dlq.acme.ingress"), count: 1, within: .seconds(5)) {
                 $0.json("retries", equals: 3).json("envelope.id", equals: "msg-dead").json("error.stage", equals: "ingress")
                     .header("Greentic-Tenant", equals: "acme")
             }
-            ExpectNone(subject: "greentic.messaging.egress.>", within: .milliseconds(300))
+            ExpectNone(subject: "greentic.messaging.egress.\(stack.env).>", within: .milliseconds(300))
             Publish(subject: "greentic.messaging.ingress.\(stack.env).acme.platform.webchat", json: .object(message))
         })
         let all = try String(contentsOf: attempts, encoding: .utf8).split(separator: "\n").map { try JSONValue.parse(String($0)) }

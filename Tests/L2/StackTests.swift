@@ -25,18 +25,22 @@ struct StackTests {
         let message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json")
         try await env.run(Scenario("chat through the stack") {
             Expect(subject: "greentic.messaging.egress.\(stack.env).acme.platform.webchat", count: 1) { $0.json("text", contains: "my-service") }
-            Expect(subject: "greentic.repo.build.request", count: 1) { $0.json("payload.repo", equals: "my-service") }
+            Expect(subject: stack.topic("greentic.repo.build.request"), count: 1) { $0.json("payload.repo", equals: "my-service") }
             Publish(subject: "greentic.messaging.ingress.\(stack.env).acme.platform.webchat", json: message)
             HTTP("POST", "/runner/emit", json: ["flow": "build_status_notifications", "tenant": "acme",
                                                   "payload": ["payload": ["repo": "api", "status": "passed", "commit": "abc1234"]]], capture: "event")
             Assert("${event.result.replies.0}", equals: "Build of api passed at commit abc1234.")
         }, serverURL: stack.fixtureServerURL)
-        // The runner serves its own {env} only: the same message on another suite's env (the
-        // platform's default, dev) is no business of this stack's, on a shared server too.
+        // The runner serves its own {env} only: the same message on another env is no business
+        // of this stack's, on a shared server too. (The other env is still this test's name, so
+        // the message stays inside the test's scope on a shared NATS.)
         #expect(stack.env == env.greenticEnv && stack.env.hasPrefix("e2e-"))
+        #expect(stack.topicPrefix == (stack.runnerKind == "runner-sim" ? "\(stack.env)." : ""))
+        let otherEnv = "\(stack.env)-other"
         try await env.run(Scenario("another env's message") {
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: message)
-            ExpectNone(subject: "greentic.messaging.egress.>", within: .milliseconds(500))
+            Publish(subject: "greentic.messaging.ingress.\(otherEnv).acme.platform.webchat", json: message)
+            ExpectNone(subject: "greentic.messaging.egress.\(otherEnv).>", within: .milliseconds(500))
+            ExpectNone(subject: "greentic.messaging.egress.\(stack.env).>", within: .milliseconds(500))
         })
         for name in ["nats", "redis", stack.runnerKind, "fixture-server"] {
             #expect(FileManager.default.fileExists(atPath: env.directory.logs.appendingPathComponent("\(name).log").path), "\(name).log")

@@ -13,7 +13,7 @@ struct WebChatBrowserTests {
         let env = try TestEnv.required()
         let stack = try await env.startStack(packsRoot: Paths.packageRoot.appendingPathComponent("Packs"))
         let nats = try await NATSClient.connect(url: try env.natsURL())
-        let rebuilds = try await nats.subscribe("greentic.repo.build.request")
+        let rebuilds = try await nats.subscribe(stack.topic("greentic.repo.build.request"))
         try await nats.flush()
         let screenshot = env.directory.artifacts.appendingPathComponent("webchat.png")
         try await Self.withBrowser(env, screenshot: screenshot) { browser in

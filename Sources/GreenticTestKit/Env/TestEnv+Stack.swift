@@ -40,12 +40,15 @@ extension TestEnv {
     /// The runner's subjects carry this test's `{env}` token, `greenticEnv` (`--env` for the
     /// simulator, `GREENTIC_ENV` for the real runner): publish to
     /// `greentic.messaging.ingress.\(stack.env).…` and expect on the matching egress subject.
+    /// Event topics and dead letters have no `{env}` token: name them with `stack.topic(_:)`.
     public func startStack(packsRoot: URL, runnerNATSURL: String? = nil, serverEnvironment: [String: String] = [:],
                            bindings: URL? = nil) async throws -> GreenticStack {
         let nats = try natsURL()
         let runnerNATS = runnerNATSURL ?? nats
         let cli = GreenticBinaries.integrationCLI(environment: options.environment)
         var runnerKind = "runner-sim"
+        // The real runner's event topics are the flows' own; the simulator's go behind the env.
+        var topicPrefix = "\(greenticEnv)."
         var runnerBinary = cli
         let runner: ServiceProcess
         let sessionFile = directory.artifacts.appendingPathComponent("sessions.json").path
@@ -54,6 +57,7 @@ extension TestEnv {
         let companions = ["greentic-deployer", "greentic-store"].map { ($0, Self.locateGreenticBinary($0, environment: options.environment)) }
         if let real = Self.locateGreenticRunner(environment: options.environment) {
             runnerKind = "greentic-runner"
+            topicPrefix = ""
             runnerBinary = real
             let port = try await FreePort.pick()
             // GREENTIC_ENV is the platform's own {env} token (greentic-contracts §3).
@@ -76,7 +80,7 @@ extension TestEnv {
         } else {
             typealias Sim = KitCommandContract.RunnerSim
             let flags: [(Sim.Flag, String)] = [
-                (.nats, runnerNATS), (.env, greenticEnv), (.packs, packsRoot.path), (.listen, "127.0.0.1:0"),
+                (.nats, runnerNATS), (.env, greenticEnv), (.topicPrefix, "\(greenticEnv)."), (.packs, packsRoot.path), (.listen, "127.0.0.1:0"),
                 (.effectLog, directory.artifacts.appendingPathComponent("effect_log.jsonl").path),
                 (.attemptLog, directory.artifacts.appendingPathComponent("attempt_log.jsonl").path),
                 (.iacDir, directory.artifacts.appendingPathComponent("iac").path),
@@ -107,7 +111,7 @@ extension TestEnv {
                                                     workingDirectory: directory.artifacts))
         let version = (try? await CommandRunner.run(runnerBinary, ["--version"], timeout: .seconds(10)))?.stdout
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
-        let stack = GreenticStack(env: greenticEnv, natsURL: nats, databaseURL: endpoints.databaseURL, redisURL: endpoints.redisURL, runnerURL: runnerURL,
+        let stack = GreenticStack(env: greenticEnv, topicPrefix: topicPrefix, natsURL: nats, databaseURL: endpoints.databaseURL, redisURL: endpoints.redisURL, runnerURL: runnerURL,
                                   fixtureServerURL: "http://127.0.0.1:\(server.capture("port") ?? "0")", runnerKind: runnerKind, runnerBinary: runnerBinary)
         var info = stack.json.objectValue ?? [:]
         info["runner_version"] = .string(version)

@@ -34,7 +34,7 @@ package enum KitCommandContract {
         /// The flags the kit passes.
         package enum Flag: String, CaseIterable {
             case nats, packs, listen, bindings, sessions, state, env
-            case sessionsRedisPrefix = "sessions-redis-prefix"
+            case sessionsRedisPrefix = "sessions-redis-prefix", topicPrefix = "topic-prefix"
             case effectLog = "effect-log", attemptLog = "attempt-log", iacDir = "iac-dir", secretsDir = "secrets-dir"
             package var argument: String { "--" + rawValue }
         }

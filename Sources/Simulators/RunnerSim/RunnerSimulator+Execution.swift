@@ -44,6 +44,9 @@ extension RunnerSimulator {
                     }
                 }
                 if trace.variables["session_id"] == nil { trace.variables["session_id"] = .string(session) }
+                for index in trace.effects.indices where trace.effects[index].kind == .event {
+                    trace.effects[index].subject = options.topicPrefix + trace.effects[index].subject
+                }
                 try await persist(trace, flow: flow, scope: scope, session: session, user: user, resumed: resuming != nil)
                 // Everything the turn did is recorded before its replies leave: whoever sees a
                 // reply can read the effect log, the attempt log and the stats and find the turn.

@@ -52,7 +52,7 @@ extension RunnerSimulator {
         case .event:
             let tenant = envelope.value(atPath: "tenant.tenant_id")?.stringValue ?? envelope.value(atPath: "tenant.tenant")?.stringValue ?? "unknown"
             scope = FlowEngine.Scope(env: options.env, tenant: tenant, team: envelope.value(atPath: "tenant.team_id")?.stringValue)
-            flow = currentFlows.first { f in f.nodes.contains { $0.operatorName == "events.source" && $0.setting("topic") == message.subject } }
+            flow = currentFlows.first { f in f.nodes.contains { $0.operatorName == "events.source" && $0.setting("topic").map { options.topicPrefix + $0 } == message.subject } }
             stage = "events"
         }
         guard let flow else { return }
@@ -69,7 +69,7 @@ extension RunnerSimulator {
             letter.lastError = "\(error)"
         }
         state.withLock { $0.stats.deadLettered += 1 }
-        try? nats.publish(letter.subject, json: letter.record(at: Date()),
+        try? nats.publish(options.topicPrefix + letter.subject, json: letter.record(at: Date()),
                           headers: ["Greentic-Correlation-Id": correlation, "Greentic-Tenant": scope.tenant])
     }
 }

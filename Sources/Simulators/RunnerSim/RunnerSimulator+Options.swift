@@ -7,6 +7,11 @@ extension RunnerSimulator {
         public var natsURL: String
         public var packsRoot: URL
         public var env = "dev"
+        /// Put before every subject the simulator uses that has no `{env}` token: the flows' event
+        /// topics (subscribed and published) and `dlq.{tenant}.{stage}`. Empty (the default) keeps
+        /// the flows' own topics; `"<env>."` keeps two suites on one NATS apart. See
+        /// `TopicPrefix.normalized(_:)` for what is accepted.
+        public var topicPrefix = ""
         public var effectLog: URL?
         public var maxAttempts = 3
         public var backoffBase: Duration = .milliseconds(20)

@@ -11,8 +11,8 @@ import Synchronization
 /// egress subject and events on their topics, with `Greentic-Correlation-Id` and
 /// `Greentic-Tenant` headers. A failing component is retried with exponential backoff and
 /// jitter up to `maxAttempts` (each attempt in the attempt log); then the message goes to
-/// `dlq.{tenant}.{stage}`. Every handled message is written to the effect log and its variables
-/// to the state store (per tenant). A flow that reaches `session.wait` stores a session in the
+/// `dlq.{tenant}.{stage}` (event topics and dead letters go behind `Options.topicPrefix`). Every
+/// handled message is written to the effect log and its variables to the state store (per tenant). A flow that reaches `session.wait` stores a session in the
 /// session store (the fixture server's store, shared); the user's next message, or a resume
 /// through the fixture server, continues it.
 public final class RunnerSimulator: Sendable {
@@ -38,6 +38,8 @@ public final class RunnerSimulator: Sendable {
 
     /// Loads the flows under the packs root, connects and subscribes.
     public static func start(_ options: Options, logger: Logger = Logger(label: "greentic.runner-sim")) async throws -> RunnerSimulator {
+        var options = options
+        options.topicPrefix = try TopicPrefix.normalized(options.topicPrefix)
         let catalog = try loadCatalog(packsRoot: options.packsRoot)
         try check(catalog, options)
         let flows = catalog.flows
@@ -46,6 +48,7 @@ public final class RunnerSimulator: Sendable {
         let ingress = try await nats.subscribe("greentic.messaging.ingress.\(FlowEngine.Scope.token(options.env)).>")
         var pumps = [sim.pump(ingress, kind: .message)]
         let topics = Set(flows.flatMap { $0.nodes.filter { $0.operatorName == "events.source" }.compactMap { $0.setting("topic") } })
+            .map { options.topicPrefix + $0 }
         for topic in topics.sorted() { pumps.append(sim.pump(try await nats.subscribe(topic), kind: .event)) }
         try await nats.flush()
         sim.state.withLock { $0.tasks = pumps }

@@ -66,6 +66,45 @@ struct RunnerSimTests {
             Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
         })
     }
+
+    /// Event topics and dead letters have no `{env}` token: behind `--topic-prefix` they are the
+    /// prefix's only, and the flows' own topics stay quiet.
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    func topicPrefixScopesEventTopicsAndDeadLetters() async throws {
+        let env = try TestEnv.required()
+        _ = try await startSim(env, arguments: ["--topic-prefix", "suite-a", "--fail", "demo.worker.repo_assistant=1", "--max-attempts", "1"])
+        let message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json")
+        var again = message.objectValue ?? [:]
+        again["id"] = "msg-again"
+        let event = try Fixture(root: Paths.fixtures).json("inputs/build_status_event.json")
+        try await env.run(Scenario("dead letter behind the prefix") {
+            Expect(subject: "suite-a.dlq.acme.ingress", count: 1, within: .seconds(3)) { $0.json("envelope.id", equals: "msg-7f3a") }
+            ExpectNone(subject: "dlq.>", within: .milliseconds(200))
+            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: message)
+        })
+        try await env.run(Scenario("events behind the prefix") {
+            Expect(subject: "suite-a.greentic.repo.build.request", count: 1) { $0.json("payload.repo", equals: "my-service") }
+            ExpectNone(subject: "greentic.repo.>", within: .milliseconds(200))
+            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(again))
+        })
+        try await env.run(Scenario("the flow's own topic is not consumed") {
+            ExpectNone(subject: "greentic.messaging.egress.>", within: .milliseconds(300))
+            Publish(subject: "greentic.repo.build.status", json: event)
+        })
+        try await env.run(Scenario("the prefixed topic is") {
+            Expect(subject: "greentic.messaging.egress.dev.acme.default.webchat", count: 1) {
+                $0.json("text", equals: "Build of my-service failed at commit 9f3c2e1.")
+            }
+            Publish(subject: "suite-a.greentic.repo.build.status", json: event)
+        })
+    }
+
+    @Test(arguments: ["a..b", ".", "a.*", "a.>.", "has space", "a.\tb"])
+    func invalidTopicPrefixIsOneLineAndExitsNonZero(_ prefix: String) async throws {
+        let out = try await CommandRunner.run(GreenticBinaries.integrationCLI(), ["runner-sim", "--nats", "nats://127.0.0.1:1", "--topic-prefix", prefix])
+        #expect(out.status != 0)
+        #expect(out.stderr.contains("invalid topic prefix '\(prefix)'"), "\(out.stderr)")
+    }
 }
 
 @Suite("Fixture server bridged to the runner simulator", .tags(.simulators, .server))
