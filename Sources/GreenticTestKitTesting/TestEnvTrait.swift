@@ -17,11 +17,15 @@ import Testing
 public struct TestEnvTrait: TestTrait, SuiteTrait, TestScoping {
     public var infra: Set<InfraKind>
     public var name: String?
+    /// The backend whatever `E2E_INFRA` says: `.native` for a test about servers of its own
+    /// (killing one, reading its log); nil follows `E2E_INFRA`.
+    public var backend: InfraSelection?
     public var isRecursive: Bool { true }
 
-    public init(infra: Set<InfraKind>, name: String?) {
+    public init(infra: Set<InfraKind>, name: String?, backend: InfraSelection? = nil) {
         self.infra = infra
         self.name = name
+        self.backend = backend
     }
 
     public func provideScope(for test: Test, testCase: Test.Case?,
@@ -33,6 +37,7 @@ public struct TestEnvTrait: TestTrait, SuiteTrait, TestScoping {
         let failed = Mutex(false)
         let options = {
             var options = TestEnvOptions()
+            if let backend { options.infraSelection = backend }
             options.failureObserved = { failed.withLock { $0 } }
             options.leaksObserved = { leaks in
                 for leak in leaks {
@@ -79,9 +84,10 @@ public struct TestEnvTrait: TestTrait, SuiteTrait, TestScoping {
 }
 
 extension Trait where Self == TestEnvTrait {
-    /// Runs the test (or each test of a suite) in a fresh `TestEnv` with this infrastructure.
-    public static func testEnv(infra: Set<InfraKind> = [], name: String? = nil) -> Self {
-        TestEnvTrait(infra: infra, name: name)
+    /// Runs the test (or each test of a suite) in a fresh `TestEnv` with this infrastructure;
+    /// `backend` pins the backend for a test that needs servers of its own.
+    public static func testEnv(infra: Set<InfraKind> = [], name: String? = nil, backend: InfraSelection? = nil) -> Self {
+        TestEnvTrait(infra: infra, name: name, backend: backend)
     }
 }
 

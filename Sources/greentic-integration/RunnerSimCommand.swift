@@ -22,7 +22,7 @@ struct RunnerSimCommand: AsyncParsableCommand {
     )
     typealias Flag = KitCommandContract.RunnerSim.Flag
 
-    @Option(name: .customLong(Flag.nats.rawValue), help: "NATS URL.") var nats: String
+    @Option(name: .customLong(Flag.nats.rawValue), help: "NATS URL, or a cluster's URLs separated by commas (the next one is used when a connection is lost).") var nats: String
     @Option(name: .customLong(Flag.packs.rawValue), help: "Packs root.") var packs = "Packs"
     @Option(name: .customLong(Flag.env.rawValue), help: "Environment token of the subjects (greentic.messaging.ingress.<env>.>).") var env = "dev"
     @Option(name: .customLong(Flag.topicPrefix.rawValue),

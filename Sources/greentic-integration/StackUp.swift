@@ -12,6 +12,8 @@ struct StackUp: AsyncParsableCommand {
     @Option(help: "Infrastructure backend: native, compose or external (default: auto).") var infra: String?
     @Option(help: "Folder for logs and artifacts (default: .build/e2e).") var dir: String?
     @Option(help: "Packs root.") var packs = "Packs"
+    @Option(name: .customLong("nats-cluster"), help: "Run NATS as a cluster of this many nodes (native backend; at least 3), with routes and clustered JetStream.")
+    var natsCluster: Int?
 
     func run() async throws {
         var environment = ProcessInfo.processInfo.environment
@@ -22,9 +24,10 @@ struct StackUp: AsyncParsableCommand {
         // A stack for manual use keeps the file store's promise: an acknowledged session survives a Redis crash.
         options.durableRedis = true
         if let infra, InfraSelection(rawValue: infra) == nil { throw ValidationError("--infra takes native, compose or external") }
+        if let natsCluster, natsCluster < 3 { throw ValidationError("--nats-cluster takes 3 or more nodes (a quorum that survives losing one)") }
         let packsRoot = URL(fileURLWithPath: packs, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)).standardizedFileURL
         do {
-            try await TestEnv.with(name: "stack", infra: [.nats, .postgres, .redis], options: options) { env in
+            try await TestEnv.with(name: "stack", infra: [natsCluster.map { .natsCluster(nodes: $0) } ?? .nats, .postgres, .redis], options: options) { env in
                 let stack = try await env.startStack(packsRoot: packsRoot)
                 var json = stack.json.objectValue ?? [:]
                 json["artifacts"] = .string(env.directory.root.path)

@@ -14,7 +14,7 @@ struct CrashCleanupTests {
         let holder = try await env.start(ServiceSpec(
             name: "holder", executable: Paths.cli.path,
             arguments: ["e2e", "up", "--infra", "nats,postgres,redis", "--name", "victim"],
-            environment: ["E2E_ARTIFACTS_DIR": base.path],
+            environment: ["E2E_ARTIFACTS_DIR": base.path, "E2E_INFRA": "native"],
             readiness: .logLine(#""redis_url":"redis://127\.0\.0\.1:(?<port>\d+)""#), readinessTimeout: .seconds(60)))
         let registry = Reaper(artifactsBase: base).registry
         let runs = try FileManager.default.contentsOfDirectory(atPath: registry.path).filter { $0.hasPrefix("\(holder.pid)-") }

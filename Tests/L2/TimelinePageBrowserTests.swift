@@ -16,6 +16,7 @@ struct TimelinePageBrowserTests {
         let env = try TestEnv.required()
         var options = TestEnvOptions()
         options.artifactsBase = env.directory.artifacts
+        options.infraSelection = .native
         var innerRoot: URL?
         do {
             try await TestEnv.with(name: "failing-scenario", infra: [.nats], options: options) { inner in

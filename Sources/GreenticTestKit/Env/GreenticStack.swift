@@ -9,6 +9,7 @@ public struct GreenticStack: Sendable {
     /// topics and `dlq.…`): `"<env>."` for the runner simulator, empty for the real runner, whose
     /// topics are the flows' own. Use `topic(_:)` to name them.
     public var topicPrefix: String
+    /// One server's URL, or a NATS cluster's node URLs separated by commas (see `natsURLs`).
     public var natsURL: String
     public var databaseURL: String?
     public var redisURL: String?
@@ -24,7 +25,8 @@ public struct GreenticStack: Sendable {
 
     public var json: JSONValue {
         [
-            "env": .string(env), "topic_prefix": .string(topicPrefix), "nats_url": .string(natsURL), "database_url": databaseURL.map { .string(EnvironmentSnapshot.redactURL($0)) } ?? .null,
+            "env": .string(env), "topic_prefix": .string(topicPrefix), "nats_url": .string(natsURL),
+            "nats_urls": .array(InfraEndpoints.urlList(natsURL).map { .string($0) }), "database_url": databaseURL.map { .string(EnvironmentSnapshot.redactURL($0)) } ?? .null,
             "redis_url": redisURL.map { .string($0) } ?? .null, "runner_url": .string(runnerURL),
             "fixture_server_url": .string(fixtureServerURL), "runner": .string(runnerKind), "runner_binary": .string(runnerBinary),
         ]

@@ -143,7 +143,8 @@ public final class TestEnv: Sendable {
 
     public var endpoints: InfraEndpoints { state.withLock { $0.endpoints } }
 
-    /// The NATS URL; throws when NATS was not requested.
+    /// The NATS URL (for `.natsCluster`, the nodes' URLs separated by commas, which
+    /// `NATSClient.connect(url:)` takes as its server list); throws when NATS was not requested.
     public func natsURL() throws -> String { try endpoint(.nats) }
     /// The per-test Postgres database URL; throws when Postgres was not requested.
     public func databaseURL() throws -> String { try endpoint(.postgres) }
@@ -155,8 +156,22 @@ public final class TestEnv: Sendable {
         return url
     }
 
-    func provision(_ kinds: [InfraKind]) async throws {
-        guard !kinds.isEmpty else { return }
+    /// The kinds to provision: a NATS cluster stands for `.nats` too; two cluster sizes are an error.
+    static func normalized(_ kinds: [InfraKind]) throws -> [InfraKind] {
+        let clusters = Set(kinds.filter(\.isCluster))
+        guard clusters.count <= 1 else {
+            throw TestEnvError.invalidConfiguration("ask for one NATS cluster, not \(clusters.map(\.rawValue).sorted().joined(separator: " and "))")
+        }
+        var seen = Set<InfraKind>()
+        return kinds.filter { kind in
+            if !clusters.isEmpty && kind == .nats { return false }
+            return seen.insert(kind).inserted
+        }
+    }
+
+    func provision(_ requested: [InfraKind]) async throws {
+        guard !requested.isEmpty else { return }
+        let kinds = try Self.normalized(requested)
         let started = ContinuousClock.now
         let backend: any InfraBackend
         if let override = options.backendOverride {

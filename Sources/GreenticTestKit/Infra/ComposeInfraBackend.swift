@@ -14,7 +14,7 @@ package struct ComposeInfraBackend: InfraBackend {
 
     /// Container ports of the services in `compose/e2e.yml`.
     static func containerPort(_ kind: InfraKind) -> Int {
-        switch kind {
+        switch kind.service {
         case .nats: 4222
         case .postgres: 5432
         case .redis: 6379
@@ -47,6 +47,10 @@ package struct ComposeInfraBackend: InfraBackend {
     }
 
     public func provision(_ kinds: [InfraKind], for env: TestEnv) async throws -> InfraLease {
+        if let cluster = kinds.first(where: \.isCluster) {
+            throw TestEnvError.invalidConfiguration(
+                "\(cluster.rawValue): the compose backend runs one NATS server; run a cluster with E2E_INFRA=native, or E2E_INFRA=external with E2E_NATS_URL listing its nodes")
+        }
         guard FileManager.default.fileExists(atPath: composeFile.path) else {
             throw TestEnvError.invalidConfiguration("compose file not found at \(composeFile.path) (set E2E_COMPOSE_FILE)")
         }
@@ -60,11 +64,11 @@ package struct ComposeInfraBackend: InfraBackend {
             _ = try? await compose(project, ["down", "-v", "--remove-orphans"], env: env)
         }
         do {
-            try await check(compose(project, ["up", "-d", "--wait", "--remove-orphans"] + kinds.map(\.rawValue), env: env), "up")
+            try await check(compose(project, ["up", "-d", "--wait", "--remove-orphans"] + kinds.map(\.service.rawValue), env: env), "up")
             var endpoints = InfraEndpoints(backend: name)
             for kind in kinds {
                 let port = try await hostPort(project: project, kind: kind, env: env)
-                switch kind {
+                switch kind.service {
                 case .nats: endpoints.natsURL = "nats://127.0.0.1:\(port)"
                 case .redis: endpoints.redisURL = "redis://127.0.0.1:\(port)"
                 case .postgres: endpoints.databaseURL = "postgres://postgres:postgres@127.0.0.1:\(port)/postgres"

@@ -4,6 +4,8 @@ import Foundation
 public struct InfraEndpoints: Sendable, Codable, Equatable {
     /// `native`, `compose` or `external`; empty when nothing was requested.
     public var backend: String
+    /// One server's URL, or for a NATS cluster the nodes' URLs separated by commas (what
+    /// `NATSClient.connect(url:)` and the runner's `--nats` take; see `natsURLs`).
     public var natsURL: String?
     public var databaseURL: String?
     public var redisURL: String?
@@ -19,8 +21,16 @@ public struct InfraEndpoints: Sendable, Codable, Equatable {
     /// test), so everything on it is the test's own traffic.
     public var natsIsPerTest: Bool { backend == "native" && natsURL != nil }
 
+    /// Each NATS server's URL (one, or each node of a cluster).
+    public var natsURLs: [String] { Self.urlList(natsURL ?? "") }
+
+    /// The URLs of a comma-separated list, trimmed, empty entries left out.
+    public static func urlList(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     public func url(for kind: InfraKind) -> String? {
-        switch kind {
+        switch kind.service {
         case .nats: natsURL
         case .postgres: databaseURL
         case .redis: redisURL
@@ -28,7 +38,7 @@ public struct InfraEndpoints: Sendable, Codable, Equatable {
     }
 
     mutating func set(_ kind: InfraKind, _ url: String) {
-        switch kind {
+        switch kind.service {
         case .nats: natsURL = url
         case .postgres: databaseURL = url
         case .redis: redisURL = url

@@ -15,7 +15,7 @@ package enum NativeBinaries {
     }
 
     public static func requirements(for kind: InfraKind) -> [Requirement] {
-        switch kind {
+        switch kind.service {
         case .nats: [Requirement("nats-server")]
         case .redis: [Requirement("redis-server")]
         case .postgres: [Requirement("initdb"), Requirement("postgres")]

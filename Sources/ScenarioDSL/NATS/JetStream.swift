@@ -19,13 +19,15 @@ public struct JetStream: Sendable {
         public var duplicate: Bool
     }
 
-    /// Creates a stream (memory storage unless `fileStorage`). Returns the server's stream info.
-    /// Inside a `TestEnv`, a stream still on the server when the test ends is reported as a leak.
+    /// Creates a stream (memory storage unless `fileStorage`; `replicas` copies on a cluster).
+    /// Returns the server's stream info. Inside a `TestEnv`, a stream still on the server when
+    /// the test ends is reported as a leak.
     @discardableResult
-    public func addStream(name: String, subjects: [String], fileStorage: Bool = false) async throws -> JSONValue {
+    public func addStream(name: String, subjects: [String], fileStorage: Bool = false, replicas: Int = 1) async throws -> JSONValue {
         let info = try await api("STREAM.CREATE.\(name)", [
             "name": .string(name), "subjects": .array(subjects.map { .string($0) }),
             "storage": fileStorage ? "file" : "memory", "retention": "limits", "discard": "old",
+            "num_replicas": .number(Double(replicas)),
         ])
         if let env = TestEnv.current {
             let url = client.url
@@ -51,6 +53,31 @@ public struct JetStream: Sendable {
 
     public func deleteStream(_ name: String) async throws {
         _ = try await api("STREAM.DELETE.\(name)", nil)
+    }
+
+    /// The names of the account's streams. On a cluster the JetStream meta leader answers, so
+    /// this fails while the cluster has none (after losing the leader, until a new one is
+    /// elected); `waitForMetaLeader(within:)` waits for that.
+    public func streamNames() async throws -> [String] {
+        let json = try await api("STREAM.NAMES", [:])
+        return json["streams"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    }
+
+    /// Waits until the JetStream API answers requests that need the meta leader (a cluster that
+    /// lost its leader elects another within a few seconds); throws the last failure when it
+    /// still does not answer by then.
+    public func waitForMetaLeader(within limit: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + limit
+        let probe = JetStream(client: client, timeout: .seconds(1))
+        while true {
+            do {
+                _ = try await probe.streamNames()
+                return
+            } catch {
+                if ContinuousClock.now >= deadline { throw error }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
     }
 
     /// Publishes and waits for the stream's acknowledgement.

@@ -21,14 +21,15 @@ extension NATSClient {
 
         public init() {}
 
-        /// These options with what the environment sets for the shared server of `E2E_NATS_URL`
+        /// These options with what the environment sets for the shared servers of `E2E_NATS_URL`
         /// (`E2E_NATS_CREDS`: a `.creds` file, `E2E_NATS_CA`: a CA file), where the options leave
-        /// them unset and `address` is that server.
-        func resolved(for address: NATSServerAddress, environment: [String: String]) -> Options {
+        /// them unset and one of `servers` is one of those.
+        func resolved(for servers: [NATSServerAddress], environment: [String: String]) -> Options {
             var options = self
-            guard let shared = environment["E2E_NATS_URL"], let sharedAddress = try? NATSServerAddress(shared),
-                  sharedAddress.host == address.host, sharedAddress.port == address.port else { return options }
-            if options.auth == nil, address.auth == nil, let creds = environment["E2E_NATS_CREDS"], !creds.isEmpty {
+            guard let shared = environment["E2E_NATS_URL"], let sharedServers = try? NATSServerAddress.list(shared),
+                  servers.contains(where: { server in sharedServers.contains { $0.host == server.host && $0.port == server.port } })
+            else { return options }
+            if options.auth == nil, servers.allSatisfy({ $0.auth == nil }), let creds = environment["E2E_NATS_CREDS"], !creds.isEmpty {
                 options.auth = .credsFile(path: creds)
             }
             if options.tls == nil, let ca = environment["E2E_NATS_CA"], !ca.isEmpty {

@@ -10,7 +10,9 @@ import Synchronization
 /// responders" reported as its own error, token, user/password, NKey and `.creds`
 /// authentication, TLS, and reconnection with backoff: subscriptions are restored and publishes
 /// made while disconnected are buffered (up to `reconnectBufferBytes`) and sent once the
-/// connection is back. Publishing never suspends, so it is synchronous and runs at the same rate
+/// connection is back. Given a server list (`nats://a:4222,nats://b:4222`, as a cluster's
+/// `env.natsURL()` is), it connects to the first that answers and, when that connection is
+/// lost, reconnects to the next one in the list, round the list. Publishing never suspends, so it is synchronous and runs at the same rate
 /// from any isolation. Never blocks an event loop.
 public final class NATSClient: Sendable {
     /// The client's link, across connections: one connection is current, or it is being
@@ -37,9 +39,12 @@ public final class NATSClient: Sendable {
         var flushScheduled = false
         /// The TLS context, made once (from the options, or the defaults when a server requires TLS).
         var tlsContext: NIOSSLContext?
+        /// The index in `servers` of the server connected to, or tried last.
+        var server = 0
     }
 
-    let address: NATSServerAddress
+    /// The servers to use, in order: one, or a cluster's nodes.
+    let servers: [NATSServerAddress]
     public let options: Options
     private let connector: any NATSConnector
     let state = Mutex(State())
@@ -49,16 +54,23 @@ public final class NATSClient: Sendable {
     private let arrivals = Atomic<UInt64>(0)
     private let nextRequest = Atomic<UInt64>(0)
 
-    /// The URL with any credential in it replaced by `***`.
-    public var url: String { address.redacted }
+    /// The server connected to (or tried last).
+    var address: NATSServerAddress { servers[state.withLock { $0.server }] }
 
-    private init(address: NATSServerAddress, options: Options, connector: any NATSConnector) {
-        self.address = address
+    /// The URL (each server's, separated by commas) with any credential replaced by `***`.
+    public var url: String { servers.map(\.redacted).joined(separator: ",") }
+
+    /// The URL of the server connected to (or tried last), any credential replaced by `***`.
+    public var connectedURL: String { address.redacted }
+
+    private init(servers: [NATSServerAddress], options: Options, connector: any NATSConnector) {
+        self.servers = servers
         self.options = options
         self.connector = connector
     }
 
-    /// Connects (INFO, CONNECT, PING/PONG) to `nats://host:port` or `tls://host:port`.
+    /// Connects (INFO, CONNECT, PING/PONG) to `nats://host:port` or `tls://host:port`, or to the
+    /// first server of a comma-separated list that answers.
     public static func connect(url: String, options: Options = Options()) async throws -> NATSClient {
         try await connect(url: url, options: options, connector: NATSTCPConnector())
     }
@@ -66,14 +78,14 @@ public final class NATSClient: Sendable {
     /// Connects through `connector` (the handler tests pass an in-memory channel).
     package static func connect(url: String, options: Options, connector: any NATSConnector,
                                 environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> NATSClient {
-        let address = try NATSServerAddress(url)
-        let client = NATSClient(address: address, options: options.resolved(for: address, environment: environment), connector: connector)
+        let servers = try NATSServerAddress.list(url)
+        let client = NATSClient(servers: servers, options: options.resolved(for: servers, environment: environment), connector: connector)
         if let tls = client.options.tls {
             let context = try tls.makeContext()
             client.state.withLock { $0.tlsContext = context }
         }
         do {
-            let (channel, generation) = try await client.establish()
+            let (channel, generation) = try await client.establishAny(startingAt: 0)
             client.activate(channel, generation: generation)
         } catch {
             client.shutDown(error: NATSError.closed)
@@ -81,7 +93,7 @@ public final class NATSClient: Sendable {
         }
         if let env = TestEnv.current {
             env.track(TrackedResource(
-                kind: .natsConnection, detail: "'\(client.options.name)' to \(address.redacted), never closed", point: .bodyEnded,
+                kind: .natsConnection, detail: "'\(client.options.name)' to \(client.url), never closed", point: .bodyEnded,
                 stillHeld: { !client.isClosed }, reclaim: { await client.close() }))
         }
         return client
@@ -107,6 +119,27 @@ public final class NATSClient: Sendable {
     public var lastServerError: String? { state.withLock { $0.lastServerError } }
 
     // MARK: Connection
+
+    /// Tries each server once, from `first` round the list; returns the first connection made,
+    /// or throws the failure of the only server, or one naming every server's failure.
+    private func establishAny(startingAt first: Int) async throws -> (any Channel, Int) {
+        var failures: [String] = []
+        var lastError: (any Error)?
+        for step in 0..<servers.count {
+            let index = (first + step) % servers.count
+            state.withLock { $0.server = index }
+            do {
+                return try await establish()
+            } catch {
+                // A refused credential or TLS failure is the same on every node: report it.
+                if case .authenticationFailed = error as? NATSError { throw error }
+                lastError = error
+                failures.append("\(error)")
+            }
+        }
+        if servers.count == 1, let lastError { throw lastError }
+        throw NATSError.connectionFailed("no server of \(url) answered: " + failures.joined(separator: "; "))
+    }
 
     /// Opens a connection and completes the handshake; returns the channel and its generation.
     private func establish() async throws -> (any Channel, Int) {
@@ -263,7 +296,9 @@ public final class NATSClient: Sendable {
             try? await Task.sleep(for: wait + jitter)
             if isClosed { return }
             do {
-                let (channel, generation) = try await establish()
+                // The next server first: the one just lost is the likeliest to be down.
+                let next = (state.withLock { $0.server } + 1) % servers.count
+                let (channel, generation) = try await establishAny(startingAt: next)
                 let stillWanted = state.withLock { s -> Bool in
                     if case .closed = s.phase { return false }
                     s.reconnects += 1
@@ -276,7 +311,7 @@ public final class NATSClient: Sendable {
                 wait = min(wait * 2, options.reconnectWaitMax)
             }
         }
-        shutDown(error: NATSError.connectionFailed("gave up reconnecting to \(address.redacted) after \(options.maxReconnectAttempts) attempts"))
+        shutDown(error: NATSError.connectionFailed("gave up reconnecting to \(url) after \(options.maxReconnectAttempts) attempts"))
     }
 
     // MARK: Publishing

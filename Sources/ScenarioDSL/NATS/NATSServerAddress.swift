@@ -29,6 +29,15 @@ struct NATSServerAddress: Sendable, Equatable {
         redacted = "\(scheme)://\(auth == nil ? "" : "***@")\(host):\(port)"
     }
 
+    /// The servers of a comma-separated URL list (one URL is a list of one).
+    static func list(_ urls: String) throws(NATSError) -> [NATSServerAddress] {
+        let parts = urls.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !parts.isEmpty, !parts.contains(where: \.isEmpty) else { throw .invalidURL(redact(urls)) }
+        var servers: [NATSServerAddress] = []
+        for part in parts { servers.append(try NATSServerAddress(part)) }
+        return servers
+    }
+
     /// `url` with the part before `@` replaced, for input that does not parse.
     static func redact(_ url: String) -> String {
         guard let at = url.firstIndex(of: "@"), let scheme = url.range(of: "://") else { return url }

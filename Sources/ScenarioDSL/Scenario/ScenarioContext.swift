@@ -31,10 +31,17 @@ package struct ScenarioContext: Sendable {
         self.wiretap = wiretap
     }
 
-    /// The wiretap's subjects when none were given.
+    /// The wiretap's subjects when none were given: everything on the test's own server; on a
+    /// shared one, only the test's names (its subject prefix, the Greentic subjects of its env,
+    /// and the event topics and dead letters behind `<env>.`), so other suites' traffic stays
+    /// out of its timeline.
     func defaultWiretap() -> [String] {
         guard let env else { return [">"] }
-        if env.endpoints.natsIsPerTest { return [">"] }
-        return ["\(env.subjectPrefix).>", "greentic.>"]
+        return Self.defaultWiretap(perTest: env.endpoints.natsIsPerTest, subjectPrefix: env.subjectPrefix, greenticEnv: env.greenticEnv)
+    }
+
+    package static func defaultWiretap(perTest: Bool, subjectPrefix: String, greenticEnv: String) -> [String] {
+        if perTest { return [">"] }
+        return ["\(subjectPrefix).>", "greentic.messaging.*.\(greenticEnv).>", "\(greenticEnv).>"]
     }
 }

@@ -16,9 +16,9 @@ struct FaultProxyTests {
         var options = NATSClient.Options()
         options.reconnectWaitMax = .milliseconds(50)
         let nats = try await NATSClient.connect(url: "nats://\(proxy.address)", options: options)
-        let sub = try await nats.subscribe("proxy.test")
+        let sub = try await nats.subscribe("\(env.subjectPrefix).proxy")
         try await nats.flush()
-        try nats.publish("proxy.test", text: "through the proxy")
+        try nats.publish("\(env.subjectPrefix).proxy", text: "through the proxy")
         #expect(await sub.next(timeout: .seconds(2))?.text == "through the proxy")
 
         proxy.setMode(.latency(.milliseconds(100)))
@@ -30,7 +30,7 @@ struct FaultProxyTests {
         proxy.setMode(.dropNewConnections)
         await proxy.cutLiveConnections()
         #expect(try await eventually { !nats.isConnected })
-        try nats.publish("proxy.test", text: "buffered while cut")
+        try nats.publish("\(env.subjectPrefix).proxy", text: "buffered while cut")
         #expect(try await eventually { proxy.acceptedConnections > 1 }, "the client kept trying")
         #expect(!nats.isConnected, "new connections are refused")
 

@@ -7,7 +7,7 @@ import Testing
 
 @Suite("Native NATS through TestEnv", .tags(.nats, .infra))
 struct NativeNATSTests {
-    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats], backend: .native))
     func pubSubRoundTrip() async throws {
         let env = try TestEnv.required()
         let url = try env.natsURL()
@@ -27,11 +27,16 @@ struct NativeNATSTests {
 
     @Test(.requires(infra: [.nats])) func parallelEnvironmentsGetTheirOwnServers() async throws {
         let bothRunning = Barrier(count: 2)
-        async let first = TestEnv.with(name: "parallel-nats", infra: [.nats]) { env in
+        let options = {
+            var options = TestEnvOptions()
+            options.infraSelection = .native
+            return options
+        }()
+        async let first = TestEnv.with(name: "parallel-nats", infra: [.nats], options: options) { env in
             await bothRunning.arriveAndWait()
             return (try env.natsURL(), env.directory.root.path)
         }
-        async let second = TestEnv.with(name: "parallel-nats", infra: [.nats]) { env in
+        async let second = TestEnv.with(name: "parallel-nats", infra: [.nats], options: options) { env in
             await bothRunning.arriveAndWait()
             return (try env.natsURL(), env.directory.root.path)
         }
@@ -41,7 +46,7 @@ struct NativeNATSTests {
         #expect(Set([a.1, b.1].map { URL(fileURLWithPath: $0).lastPathComponent }) == ["parallel-nats", "parallel-nats-2"])
     }
 
-    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats], backend: .native))
     func serverIsStoppedWithTheEnvironment() async throws {
         let env = try TestEnv.required()
         let nats = try #require(env.services.first { $0.name == "nats" })

@@ -8,11 +8,18 @@ import Simulators
 import TestSupport
 import Testing
 
+/// The simulator's scope on the test's NATS: `--env` the test's Greentic env, and its event topics
+/// and dead letters behind `<env>.` (or `topicPrefix`), so the test sees only its own traffic
+/// on a shared server.
+func runnerSimScope(_ env: TestEnv, topicPrefix: String? = nil) -> [String] {
+    ["--env", env.greenticEnv, "--topic-prefix", topicPrefix ?? env.greenticEnv]
+}
+
 /// Starts `greentic-integration runner-sim` with its HTTP surface; returns its base URL.
 func startRunnerSimHTTP(_ env: TestEnv, arguments: [String] = []) async throws -> String {
     let sim = try await env.start(ServiceSpec(
         name: "runner-sim", executable: GreenticBinaries.integrationCLI(),
-        arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path,
+        arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path] + runnerSimScope(env) + [
                     "--listen", "127.0.0.1:0", "--backoff-ms", "10"] + arguments,
         readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
                          .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
@@ -44,11 +51,11 @@ struct RunnerSimSessionTests {
         var message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json").objectValue!
         message["text"] = "printer-3"
         try await env.run(Scenario("next message resumes the waiting flow") {
-            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1) {
+            Expect(subject: "greentic.messaging.egress.\(env.greenticEnv).acme.platform.webchat", count: 1) {
                 $0.json("text", equals: "Ticket opened for printer-3: cannot print").json("channel", equals: "conv-88")
             }
-            Expect(subject: "greentic.helpdesk.ticket.opened", count: 1) { $0.header("Greentic-Tenant", equals: "acme") }
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+            Expect(subject: "\(env.greenticEnv).greentic.helpdesk.ticket.opened", count: 1) { $0.header("Greentic-Tenant", equals: "acme") }
+            Publish(subject: "greentic.messaging.ingress.\(env.greenticEnv).acme.platform.webchat", json: .object(message))
         })
         #expect(try await store.find(SessionFilter(tenant: "acme", user: "u-17")) == nil, "a finished flow clears its session")
         let health = try #require(try await runner.get("/healthz").json)
@@ -64,7 +71,7 @@ struct RunnerSimSessionTests {
         let env = try TestEnv.required()
         let runner = HTTPTestClient(base: try await startRunnerSimHTTP(env))
         let nats = try await NATSClient.connect(url: try env.natsURL())
-        let egress = try await nats.subscribe("greentic.messaging.egress.>")
+        let egress = try await nats.subscribe("greentic.messaging.egress.\(env.greenticEnv).>")
         try await nats.flush()
         let activity: JSONValue = ["type": "message", "id": "a-1", "from": ["id": "u-5"], "conversation": ["id": "c-1"],
                                    "text": "status of billing", "channelData": ["tenant": "globex"]]
@@ -72,7 +79,7 @@ struct RunnerSimSessionTests {
         #expect(answered.status == 202, "\(answered.text)")
         #expect(answered.json?.value(atPath: "replies.0") == "billing: no failing builds known to the assistant.")
         let reply = try #require(await egress.next(timeout: .seconds(2)))
-        #expect(reply.subject == "greentic.messaging.egress.dev.globex.default.webchat" && reply.headers?["Greentic-Correlation-Id"] == "c-1")
+        #expect(reply.subject == "greentic.messaging.egress.\(env.greenticEnv).globex.default.webchat" && reply.headers?["Greentic-Correlation-Id"] == "c-1")
         let again = try await runner.post("/webchat/activities", json: activity)
         #expect(again.status == 202 && again.json?["duplicate"] == true)
         #expect(await egress.next(timeout: .milliseconds(300)) == nil, "a duplicate runs nothing")
@@ -156,14 +163,14 @@ struct RunnerSimDropTests {
         var message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json").objectValue!
         message["text"] = "status of after-drop"
         try await env.run(Scenario("served after the drop") {
-            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1, within: .seconds(10)) {
+            Expect(subject: "greentic.messaging.egress.\(env.greenticEnv).acme.platform.webchat", count: 1, within: .seconds(10)) {
                 $0.json("text", equals: "after-drop: no failing builds known to the assistant.")
             }
             Eventually(within: .seconds(10)) {
                 HTTP("GET", "${runner}/runner/faults", capture: "faults")
                 Assert("${faults.nats_reconnects}", equals: 1)
             }
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+            Publish(subject: "greentic.messaging.ingress.\(env.greenticEnv).acme.platform.webchat", json: .object(message))
         }, variables: ["runner": .string(runner.base)])
     }
 }
@@ -175,17 +182,17 @@ struct RunnerStateStoreTests {
         let env = try TestEnv.required()
         for spec in ["memory", try env.redisURL(), try env.databaseURL()] {
             let store = try RunnerStateStores.make(spec)
-            try await store.put(RunnerStateKey(env: "dev", tenant: "alpha", team: "t1", key: "pack/p/flow/f/session/s1"), ["n": 1])
-            try await store.put(RunnerStateKey(env: "dev", tenant: "alpha", team: "t1", key: "pack/p/flow/f/session/s1"), ["n": 2])
-            try await store.put(RunnerStateKey(env: "dev", tenant: "alpha", team: "t0", key: "k'quote"), "x")
-            try await store.put(RunnerStateKey(env: "dev", tenant: "alphabet", team: "t1", key: "k"), "other tenant")
-            try await store.put(RunnerStateKey(env: "prod", tenant: "alpha", team: "t1", key: "k"), "other env")
-            try await store.put(RunnerStateKey(env: "dev", tenant: "a*", team: "t1", key: "k"), "glob")
-            let alpha = try await store.list(env: "dev", tenant: "alpha")
+            try await store.put(RunnerStateKey(env: env.greenticEnv, tenant: "alpha", team: "t1", key: "pack/p/flow/f/session/s1"), ["n": 1])
+            try await store.put(RunnerStateKey(env: env.greenticEnv, tenant: "alpha", team: "t1", key: "pack/p/flow/f/session/s1"), ["n": 2])
+            try await store.put(RunnerStateKey(env: env.greenticEnv, tenant: "alpha", team: "t0", key: "k'quote"), "x")
+            try await store.put(RunnerStateKey(env: env.greenticEnv, tenant: "alphabet", team: "t1", key: "k"), "other tenant")
+            try await store.put(RunnerStateKey(env: "\(env.greenticEnv)-prod", tenant: "alpha", team: "t1", key: "k"), "other env")
+            try await store.put(RunnerStateKey(env: env.greenticEnv, tenant: "a*", team: "t1", key: "k"), "glob")
+            let alpha = try await store.list(env: env.greenticEnv, tenant: "alpha")
             #expect(alpha.map(\.key.key) == ["k'quote", "pack/p/flow/f/session/s1"], "\(store.backendName)")
             #expect(alpha.map(\.value) == ["x", ["n": 2]], "\(store.backendName)")
-            #expect(try await store.list(env: "dev", tenant: "a*").map(\.value) == ["glob"], "\(store.backendName)")
-            #expect(try await store.list(env: "dev", tenant: "nobody").isEmpty)
+            #expect(try await store.list(env: env.greenticEnv, tenant: "a*").map(\.value) == ["glob"], "\(store.backendName)")
+            #expect(try await store.list(env: env.greenticEnv, tenant: "nobody").isEmpty)
             await store.close()
         }
         #expect(throws: SessionStoreError.self) { try RunnerStateStores.make("mysql://x") }
@@ -208,7 +215,7 @@ struct RunnerSimBindingsTests {
         do {
             _ = try await env.start(ServiceSpec(
                 name: "runner-sim-unbound", executable: GreenticBinaries.integrationCLI(),
-                arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path,
+                arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path] + runnerSimScope(env) + [
                             "--bindings", partial.path],
                 readiness: .logLine("runner-sim ready")))
             Issue.record("the simulator started with an unbound worker")

@@ -8,11 +8,11 @@ import Testing
 
 @Suite("Runner simulator on NATS, driven by the DSL", .tags(.simulators, .nats))
 struct RunnerSimTests {
-    func startSim(_ env: TestEnv, arguments: [String] = []) async throws -> URL {
+    func startSim(_ env: TestEnv, topicPrefix: String? = nil, arguments: [String] = []) async throws -> URL {
         let log = env.directory.artifacts.appendingPathComponent("effects.jsonl")
         try await env.start(ServiceSpec(
             name: "runner-sim", executable: GreenticBinaries.integrationCLI(),
-            arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path,
+            arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path] + runnerSimScope(env, topicPrefix: topicPrefix) + [
                         "--effect-log", log.path, "--backoff-ms", "10"] + arguments,
             readiness: .logLine("runner-sim ready")))
         return log
@@ -25,19 +25,19 @@ struct RunnerSimTests {
         let message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json")
         let event = try Fixture(root: Paths.fixtures).json("inputs/build_status_event.json")
         try await env.run(Scenario("repo assistant rebuild") {
-            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1) {
+            Expect(subject: "greentic.messaging.egress.\(env.greenticEnv).acme.platform.webchat", count: 1) {
                 $0.json("text", equals: "Rebuild of my-service requested.").header("Greentic-Tenant", equals: "acme")
                     .header("Greentic-Correlation-Id", equals: "corr-2201")
             }
-            Expect(subject: "greentic.repo.build.request", count: 1) { $0.json("payload.repo", equals: "my-service") }
-            ExpectNone(subject: "dlq.>", within: .milliseconds(200))
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: message)
+            Expect(subject: "\(env.greenticEnv).greentic.repo.build.request", count: 1) { $0.json("payload.repo", equals: "my-service") }
+            ExpectNone(subject: "\(env.greenticEnv).dlq.>", within: .milliseconds(200))
+            Publish(subject: "greentic.messaging.ingress.\(env.greenticEnv).acme.platform.webchat", json: message)
         })
         try await env.run(Scenario("build status notification") {
-            Expect(subject: "greentic.messaging.egress.dev.acme.default.webchat", count: 1) {
+            Expect(subject: "greentic.messaging.egress.\(env.greenticEnv).acme.default.webchat", count: 1) {
                 $0.json("channel", equals: "build-notifications").json("text", equals: "Build of my-service failed at commit 9f3c2e1.")
             }
-            Publish(subject: "greentic.repo.build.status", json: event)
+            Publish(subject: "\(env.greenticEnv).greentic.repo.build.status", json: event)
         })
         let lines = try String(contentsOf: log, encoding: .utf8)
         #expect(EffectLogValidator.validate(lines) == [])
@@ -51,51 +51,52 @@ struct RunnerSimTests {
         var message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json").objectValue!
         message["text"] = "status of my-service"
         try await env.run(Scenario("two failures, then success") {
-            Expect(subject: "greentic.messaging.egress.dev.acme.platform.webchat", count: 1, within: .seconds(3))
-            ExpectNone(subject: "dlq.acme.ingress", within: .milliseconds(100))
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+            Expect(subject: "greentic.messaging.egress.\(env.greenticEnv).acme.platform.webchat", count: 1, within: .seconds(3))
+            ExpectNone(subject: "\(env.greenticEnv).dlq.acme.ingress", within: .milliseconds(100))
+            Publish(subject: "greentic.messaging.ingress.\(env.greenticEnv).acme.platform.webchat", json: .object(message))
         })
         let sim = try #require(env.services.first { $0.name == "runner-sim" })
         await env.stop(sim)
         _ = try await startSim(env, arguments: ["--fail", "demo.worker.repo_assistant=10", "--max-attempts", "3"])
         try await env.run(Scenario("beyond the bound") {
-            Expect(subject: "dlq.acme.ingress", count: 1, within: .seconds(3)) {
+            Expect(subject: "\(env.greenticEnv).dlq.acme.ingress", count: 1, within: .seconds(3)) {
                 $0.json("retries", equals: 3).json("error.message", contains: "injected failure").json("envelope.id", equals: "msg-7f3a")
             }
-            ExpectNone(subject: "greentic.messaging.egress.>", within: .milliseconds(200))
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(message))
+            ExpectNone(subject: "greentic.messaging.egress.\(env.greenticEnv).>", within: .milliseconds(200))
+            Publish(subject: "greentic.messaging.ingress.\(env.greenticEnv).acme.platform.webchat", json: .object(message))
         })
     }
 
     /// Event topics and dead letters have no `{env}` token: behind `--topic-prefix` they are the
-    /// prefix's only, and the flows' own topics stay quiet.
+    /// prefix's only, and the same topics under another prefix stay quiet.
     @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
     func topicPrefixScopesEventTopicsAndDeadLetters() async throws {
         let env = try TestEnv.required()
-        _ = try await startSim(env, arguments: ["--topic-prefix", "suite-a", "--fail", "demo.worker.repo_assistant=1", "--max-attempts", "1"])
+        let own = "\(env.greenticEnv).own"
+        _ = try await startSim(env, topicPrefix: own, arguments: ["--fail", "demo.worker.repo_assistant=1", "--max-attempts", "1"])
         let message = try Fixture(root: Paths.fixtures).json("inputs/channel_message.json")
         var again = message.objectValue ?? [:]
         again["id"] = "msg-again"
         let event = try Fixture(root: Paths.fixtures).json("inputs/build_status_event.json")
         try await env.run(Scenario("dead letter behind the prefix") {
-            Expect(subject: "suite-a.dlq.acme.ingress", count: 1, within: .seconds(3)) { $0.json("envelope.id", equals: "msg-7f3a") }
-            ExpectNone(subject: "dlq.>", within: .milliseconds(200))
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: message)
+            Expect(subject: "\(own).dlq.acme.ingress", count: 1, within: .seconds(3)) { $0.json("envelope.id", equals: "msg-7f3a") }
+            ExpectNone(subject: "\(env.greenticEnv).dlq.>", within: .milliseconds(200))
+            Publish(subject: "greentic.messaging.ingress.\(env.greenticEnv).acme.platform.webchat", json: message)
         })
         try await env.run(Scenario("events behind the prefix") {
-            Expect(subject: "suite-a.greentic.repo.build.request", count: 1) { $0.json("payload.repo", equals: "my-service") }
-            ExpectNone(subject: "greentic.repo.>", within: .milliseconds(200))
-            Publish(subject: "greentic.messaging.ingress.dev.acme.platform.webchat", json: .object(again))
+            Expect(subject: "\(own).greentic.repo.build.request", count: 1) { $0.json("payload.repo", equals: "my-service") }
+            ExpectNone(subject: "\(env.greenticEnv).greentic.repo.>", within: .milliseconds(200))
+            Publish(subject: "greentic.messaging.ingress.\(env.greenticEnv).acme.platform.webchat", json: .object(again))
         })
-        try await env.run(Scenario("the flow's own topic is not consumed") {
-            ExpectNone(subject: "greentic.messaging.egress.>", within: .milliseconds(300))
-            Publish(subject: "greentic.repo.build.status", json: event)
+        try await env.run(Scenario("the topic under another prefix is not consumed") {
+            ExpectNone(subject: "greentic.messaging.egress.\(env.greenticEnv).>", within: .milliseconds(300))
+            Publish(subject: "\(env.greenticEnv).greentic.repo.build.status", json: event)
         })
         try await env.run(Scenario("the prefixed topic is") {
-            Expect(subject: "greentic.messaging.egress.dev.acme.default.webchat", count: 1) {
+            Expect(subject: "greentic.messaging.egress.\(env.greenticEnv).acme.default.webchat", count: 1) {
                 $0.json("text", equals: "Build of my-service failed at commit 9f3c2e1.")
             }
-            Publish(subject: "suite-a.greentic.repo.build.status", json: event)
+            Publish(subject: "\(own).greentic.repo.build.status", json: event)
         })
     }
 
@@ -114,7 +115,7 @@ struct RunnerSimBridgeTests {
         let env = try TestEnv.required()
         let sim = try await env.start(ServiceSpec(
             name: "runner-sim", executable: GreenticBinaries.integrationCLI(),
-            arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path,
+            arguments: ["runner-sim", "--nats", try env.natsURL(), "--packs", Paths.packageRoot.appendingPathComponent("Packs").path] + runnerSimScope(env) + [
                         "--listen", "127.0.0.1:0"],
             readiness: .all([.logLine(#"runner-sim http listening on http://127\.0\.0\.1:(?<port>\d+)"#),
                              .http(url: "http://127.0.0.1:${port}/healthz", status: 200)])))
@@ -122,7 +123,7 @@ struct RunnerSimBridgeTests {
         let server = try await ServerHarness.start(env, packs: Paths.packageRoot.appendingPathComponent("Packs"),
                                                    environment: ["GREENTIC_RUNNER_URL": runnerURL])
         let nats = try await NATSClient.connect(url: try env.natsURL())
-        let egress = try await nats.subscribe("greentic.messaging.egress.>")
+        let egress = try await nats.subscribe("greentic.messaging.egress.\(env.greenticEnv).>")
         try await nats.flush()
 
         let emitted = try await server.client.post("/runner/emit", json: [
@@ -131,7 +132,7 @@ struct RunnerSimBridgeTests {
         #expect(emitted.status == 200, "\(emitted.text)")
         #expect(emitted.json?.value(atPath: "result.replies") == ["Rebuild of billing-service requested."])
         #expect(emitted.json?.value(atPath: "result.events.0.payload.repo") == "billing-service")
-        #expect(await egress.next(timeout: .seconds(2))?.subject == "greentic.messaging.egress.dev.acme.default.webchat")
+        #expect(await egress.next(timeout: .seconds(2))?.subject == "greentic.messaging.egress.\(env.greenticEnv).acme.default.webchat")
 
         _ = try await server.client.post("/sessions", json: ["tenant": "acme", "user": "u2", "flow_id": "repo_assistant_chat"])
         let resumed = try await server.client.post("/sessions/resume", json: ["tenant": "acme", "user": "u2", "payload": ["text": "status of web-app"]])

@@ -11,12 +11,13 @@ struct ScenarioCLITests {
     func runsFilesAndWritesJUnit() async throws {
         let env = try TestEnv.required()
         let service = try await NATSClient.connect(url: try env.natsURL())
-        let task = try await startEchoService(service, prefix: "cli")
+        let cli = env.subjectPrefix
+        let task = try await startEchoService(service, prefix: cli)
         env.addTeardown { task.cancel(); await service.close() }
         let server = try await ServerHarness.start(env)
         let dir = env.directory.artifacts
         let failing = dir.appendingPathComponent("failing.yaml")
-        try Data("version: 1\nname: never answered\nsteps:\n  - publish: {subject: cli.in, json: {text: x}}\n  - expect: {subject: cli.out, within_ms: 200, match: {text: NOPE}}\n".utf8).write(to: failing)
+        try Data("version: 1\nname: never answered\nsteps:\n  - publish: {subject: \"${prefix}.in\", json: {text: x}}\n  - expect: {subject: \"${prefix}.out\", within_ms: 200, match: {text: NOPE}}\n".utf8).write(to: failing)
         let broken = dir.appendingPathComponent("broken.yaml")
         try Data("version: 1\nname: b\nsteps:\n  - bogus: {}\n".utf8).write(to: broken)
         let junit = dir.appendingPathComponent("junit.xml")
@@ -24,14 +25,14 @@ struct ScenarioCLITests {
             "scenario", "run", Paths.fixtures.appendingPathComponent("scenarios/echo_round_trip.yaml").path,
             Paths.fixtures.appendingPathComponent("scenarios/install_pack.yaml").path, failing.path, broken.path,
             "--nats", try env.natsURL(), "--server", server.client.base, "--packs-root", server.packs.path,
-            "--prefix", "cli", "--artifacts", dir.appendingPathComponent("scenarios").path, "--junit", junit.path,
+            "--prefix", cli, "--artifacts", dir.appendingPathComponent("scenarios").path, "--junit", junit.path,
         ])
         #expect(out.status == 1)
         let lines = out.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 5, "\(out.stdout)")
         #expect(lines[0].hasPrefix("PASS echo round trip ("))
         #expect(lines[1].hasPrefix("PASS install a pack into the running server ("), "\(lines[1])")
-        #expect(lines[2].hasPrefix("FAIL never answered (") && lines[2].contains("step 2 (expect) failed"))
+        #expect(lines[2].hasPrefix("FAIL never answered (") && lines[2].contains("step 2 (expect) failed"), "\(lines[2])")
         #expect(lines[3].contains("FAIL \(broken.path) (not loaded)") && lines[3].contains("unknown step kind 'bogus'"))
         #expect(out.stdout.hasSuffix("2 passed, 2 failed\n"))
         let xml = try String(contentsOf: junit, encoding: .utf8)

@@ -67,7 +67,9 @@ struct ScenarioDSLTests {
         try await env.run(scenario)
         let events = env.timeline.contents().split(separator: "\n").compactMap { try? JSONValue.parse(String($0)) }
         let subscribed = events.first { $0["data"]?["event"]?.stringValue == "subscribed" }
-        #expect(subscribed?["data"]?["subjects"] == [">"])
+        let tapped = ScenarioContext.defaultWiretap(perTest: env.endpoints.natsIsPerTest, subjectPrefix: p, greenticEnv: env.greenticEnv)
+        #expect(subscribed?["data"]?["subjects"] == .array(tapped.map { .string($0) }))
+        #expect(!env.endpoints.natsIsPerTest || tapped == [">"])
         let arrivals = events.filter { $0["kind"]?.stringValue == "message" && $0["data"]?["subject"]?.stringValue == "\(p).once" }
             .compactMap { $0["data"]?["arrival"]?.intValue }
         #expect(arrivals.count == 3)

@@ -117,6 +117,7 @@ struct RedisSessionStoreTests {
     func durableRedisKeepsAnAcknowledgedSessionThroughKill9(durable: Bool) async throws {
         var options = TestEnvOptions()
         options.durableRedis = durable
+        options.infraSelection = .native
         try await TestEnv.with(name: "redis-durable-\(durable)", infra: [.redis], options: options) { env in
             let store = try RedisSessionStore(url: try env.redisURL(), prefix: "\(env.subjectPrefix):sessions")
             let items = try await store.pool.command(["CONFIG", "GET", "append*"]).arrayItems.compactMap(\.string)

@@ -32,7 +32,9 @@ package enum RunnerSimulatorHTTP {
             return JSONResponse.make(.value(["status": .string(flows > 0 ? "ok" : "degraded"), "flows": .number(Double(flows)),
                                              "handled": .number(Double(stats.handled)), "dead_lettered": .number(Double(stats.deadLettered)),
                                              "waiting": .number(Double(stats.waiting)), "resumed": .number(Double(stats.resumed)),
-                                             "sessions": .string(sim.options.sessionStore.backendName), "state": .string(sim.options.stateStore.backendName)]),
+                                             "sessions": .string(sim.options.sessionStore.backendName), "state": .string(sim.options.stateStore.backendName),
+                                             "nats_server": .string(sim.nats.connectedURL), "nats_connected": .bool(sim.nats.isConnected),
+                                             "nats_reconnects": .number(Double(sim.nats.reconnectCount))]),
                                      status: flows > 0 ? .ok : .serviceUnavailable)
         }
         router.post("/runner/reload") { _, _ in
