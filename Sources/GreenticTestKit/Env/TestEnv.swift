@@ -157,7 +157,7 @@ public final class TestEnv: Sendable {
     }
 
     /// The kinds to provision: a NATS cluster stands for `.nats` too; two cluster sizes are an error.
-    static func normalized(_ kinds: [InfraKind]) throws -> [InfraKind] {
+    package static func normalized(_ kinds: [InfraKind]) throws -> [InfraKind] {
         let clusters = Set(kinds.filter(\.isCluster))
         guard clusters.count <= 1 else {
             throw TestEnvError.invalidConfiguration("ask for one NATS cluster, not \(clusters.map(\.rawValue).sorted().joined(separator: " and "))")

@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import ScenarioDSL
 import Synchronization
+import TestSupport
 import Testing
 
 /// The client against an in-memory channel: the test is the server, byte by byte.
@@ -195,6 +196,46 @@ struct NATSClientHandlerTests {
         try await flushed
         #expect(restored.contains("SUB _INBOX.> \(cover.sid)") && !restored.contains { $0.hasPrefix("SUB _INBOX.") && $0.hasSuffix(".* \(resubscribed)") })
         await client.close()
+    }
+
+    /// A server list: the first server that answers is used; a lost connection moves to the
+    /// next server round the list; when none answers, the error names every server.
+    @Test func aServerListConnectsToTheFirstThatAnswersAndFailsOverToTheNext() async throws {
+        let connector = server.connector
+        connector.refused.withLock { $0 = [4001] }
+        let options = {
+            var options = NATSClient.Options()
+            options.reconnectWaitMin = .milliseconds(1)
+            return options
+        }()
+        async let connecting = NATSClient.connect(url: "nats://127.0.0.1:4001, nats://127.0.0.1:4002", options: options,
+                                                  connector: connector, environment: [:])
+        let first = try await server.nextChannel()
+        _ = try await server.handshake(first)
+        let client = try await connecting
+        #expect(connector.ports == [4001, 4002])
+        #expect(client.connectedURL == "nats://127.0.0.1:4002" && client.url == "nats://127.0.0.1:4001,nats://127.0.0.1:4002")
+
+        connector.refused.withLock { $0 = [] }
+        #expect(client.dropConnection())
+        let second = try await server.nextChannel()
+        _ = try await server.handshake(second)
+        #expect(try await eventually { client.isConnected })
+        #expect(connector.ports == [4001, 4002, 4001], "the next server after the lost one")
+        #expect(client.connectedURL == "nats://127.0.0.1:4001" && client.reconnectCount == 1)
+        await client.close()
+
+        connector.refused.withLock { $0 = [4001, 4002] }
+        do {
+            _ = try await NATSClient.connect(url: "nats://127.0.0.1:4001,nats://127.0.0.1:4002", options: options, connector: connector, environment: [:])
+            Issue.record("connected with every server down")
+        } catch let error as NATSError {
+            #expect("\(error)".contains("no server of nats://127.0.0.1:4001,nats://127.0.0.1:4002 answered"), "\(error)")
+            #expect("\(error)".contains("4001") && "\(error)".contains("4002"))
+        }
+        for bad in ["nats://127.0.0.1:1,,nats://127.0.0.1:2", "nats://127.0.0.1:1,http://x:2", ""] {
+            await #expect(throws: NATSError.self) { _ = try await NATSClient.connect(url: bad, options: options, connector: connector, environment: [:]) }
+        }
     }
 
     @Test func aMessageBeforeInfoIsAProtocolViolation() async throws {

@@ -9,13 +9,22 @@ import Synchronization
 final class NATSTestConnector: NATSConnector {
     let channels = AsyncMailbox<NIOAsyncTestingChannel>()
     private let count = Mutex(0)
+    private let asked = Mutex<[Int]>([])
+    /// Ports whose connections are refused, as a server that is down refuses them.
+    let refused = Mutex<Set<Int>>([])
 
     /// Connections the client asked for so far.
     var attempts: Int { count.withLock { $0 } }
+    /// The port of each connection asked for, in order.
+    var ports: [Int] { asked.withLock { $0 } }
 
     func connect(host: String, port: Int, timeout: Duration,
                  initializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>) async throws -> any Channel {
         count.withLock { $0 += 1 }
+        asked.withLock { $0.append(port) }
+        if refused.withLock({ $0.contains(port) }) {
+            throw NATSError.connectionFailed("127.0.0.1:\(port): connection refused")
+        }
         let channel = NIOAsyncTestingChannel()
         try await channel.eventLoop.flatSubmit { initializer(channel) }.get()
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: port)).get()
