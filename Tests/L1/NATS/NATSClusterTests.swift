@@ -66,11 +66,15 @@ struct NATSClusterTests {
         try await js.deleteStream(stream)
     }
 
-    @Test func aClusterOfTwoSizesOrOnComposeIsRefused() async throws {
-        await #expect(throws: TestEnvError.self) {
-            try await TestEnv.with(name: "two-clusters", infra: [.natsCluster(nodes: 3), .natsCluster(nodes: 4)]) { _ in }
-        }
+    @Test(.testEnv())
+    func aClusterOfTwoSizesOrOnComposeIsRefused() async throws {
+        // The refused environments keep their folders (as failures do) inside this test's.
         var options = TestEnvOptions()
+        options.artifactsBase = try TestEnv.required().directory.artifacts
+        let base = options
+        await #expect(throws: TestEnvError.self) {
+            try await TestEnv.with(name: "two-clusters", infra: [.natsCluster(nodes: 3), .natsCluster(nodes: 4)], options: base) { _ in }
+        }
         options.infraSelection = .compose
         do {
             try await TestEnv.with(name: "compose-cluster", infra: [.natsCluster(nodes: 3)], options: options) { _ in }

@@ -52,7 +52,7 @@ func sessionsAreStoredByTheFixtureServer() async throws {
     }, serverURL: "http://127.0.0.1:\(port)")
 }
 
-// docs/scenarios.md:54
+// docs/scenarios.md:58
 private func sample_scenarios_1(env: TestEnv) async throws {
     let prefix = env.subjectPrefix
     let scenario = Scenario("repo assistant rebuild") {
