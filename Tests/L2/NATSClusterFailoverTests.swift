@@ -94,12 +94,7 @@ struct NATSClusterFailoverTests {
         #expect(handled.sorted() == (0..<10).map { "s-m\($0)" }.sorted(), "\(handled)")
 
         // The replicated stream kept every acknowledged message (once it has a leader again).
-        var count: JSONValue?
-        let leaderBy = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < leaderBy {
-            if let info = try? await js.streamInfo(stream), let messages = info.value(atPath: "state.messages") { count = messages; break }
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        let count = try await js.waitForStream(stream).value(atPath: "state.messages")
         #expect(count == 5)
         // Deleting goes through the meta leader, which the cluster may be electing anew.
         try await js.waitForMetaLeader()

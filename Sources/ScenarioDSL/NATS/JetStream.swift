@@ -67,12 +67,21 @@ public struct JetStream: Sendable {
     /// lost its leader elects another within a few seconds); throws the last failure when it
     /// still does not answer by then.
     public func waitForMetaLeader(within limit: Duration = .seconds(30)) async throws {
+        _ = try await Self.untilAnswered(within: limit) { _ = try await JetStream(client: client, timeout: .seconds(1)).streamNames() }
+    }
+
+    /// The stream's info once its leader answers (on a cluster that lost the node leading the
+    /// stream, the others elect a new one first); throws the last failure after `limit`.
+    public func waitForStream(_ name: String, within limit: Duration = .seconds(30)) async throws -> JSONValue {
+        try await Self.untilAnswered(within: limit) { try await JetStream(client: client, timeout: .seconds(1)).streamInfo(name) }
+    }
+
+    /// Runs `call` until it answers, every 100 ms, up to `limit`.
+    private static func untilAnswered<T: Sendable>(within limit: Duration, _ call: () async throws -> T) async throws -> T {
         let deadline = ContinuousClock.now + limit
-        let probe = JetStream(client: client, timeout: .seconds(1))
         while true {
             do {
-                _ = try await probe.streamNames()
-                return
+                return try await call()
             } catch {
                 if ContinuousClock.now >= deadline { throw error }
             }

@@ -51,12 +51,7 @@ struct NATSClusterTests {
         try await client.flush()
         try peer.publish("\(p).live", text: "after the loss")
         #expect(await live.next(timeout: .seconds(5))?.text == "after the loss")
-        var messages: JSONValue?
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
-            if let info = try? await js.streamInfo(stream), let count = info.value(atPath: "state.messages") { messages = count; break }
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        let messages = try await js.waitForStream(stream).value(atPath: "state.messages")
         #expect(messages == 5, "the stream kept its five messages")
         let ack = try await js.publish("\(p).orders.5", payload: Data("order 5".utf8))
         #expect(ack.sequence == 6 && !ack.duplicate)
