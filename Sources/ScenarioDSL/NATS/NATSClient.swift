@@ -12,8 +12,8 @@ import Synchronization
 /// made while disconnected are buffered (up to `reconnectBufferBytes`) and sent once the
 /// connection is back. Given a server list (`nats://a:4222,nats://b:4222`, as a cluster's
 /// `env.natsURL()` is), it connects to the first that answers and, when that connection is
-/// lost, reconnects to the next one in the list, round the list. Publishing never suspends, so it is synchronous and runs at the same rate
-/// from any isolation. Never blocks an event loop.
+/// lost, reconnects to the next one in the list, round the list. Publishing never suspends, so
+/// it is synchronous and runs at the same rate from any isolation. Never blocks an event loop.
 public final class NATSClient: Sendable {
     /// The client's link, across connections: one connection is current, or it is being
     /// replaced, or the client is closed for good.
@@ -131,7 +131,7 @@ public final class NATSClient: Sendable {
             do {
                 return try await establish()
             } catch {
-                // A refused credential or TLS failure is the same on every node: report it.
+                // A refused credential is the same on every node: report it at once.
                 if case .authenticationFailed = error as? NATSError { throw error }
                 lastError = error
                 failures.append("\(error)")
