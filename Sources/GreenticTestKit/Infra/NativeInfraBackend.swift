@@ -1,9 +1,9 @@
 import Foundation
 
 /// Runs infrastructure from this machine's binaries: a `nats-server` per test (JetStream on,
-/// port chosen by the server) or a cluster of them (`startNATSCluster`), a `redis-server` per test (no persistence, or an fsync'd append-only
-/// file with `TestEnvOptions.durableRedis`), and one Postgres
-/// cluster per run with a fresh database per test. All on 127.0.0.1, no fixed ports.
+/// port chosen by the server) or a cluster of them (`startNATSCluster`), a `redis-server` per
+/// test (no persistence, or an fsync'd append-only file with `TestEnvOptions.durableRedis`), and
+/// one Postgres cluster per run with a fresh database per test. All on 127.0.0.1, no fixed ports.
 package struct NativeInfraBackend: InfraBackend {
     public var name: String { "native" }
 
