@@ -55,7 +55,7 @@ struct NATSClientTests {
     }
 
     @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))
-    func requestReplyAndNoResponders() async throws {
+    func requestReplyCarriesHeaders() async throws {
         let env = try TestEnv.required()
         let server = try await connect(env)
         let client = try await connect(env)
@@ -70,15 +70,27 @@ struct NATSClientTests {
         let reply = try await client.request(subject, payload: Data("hi".utf8), headers: ["X-Id": "42"], timeout: .seconds(2))
         #expect(reply.text == "echo:hi")
         #expect(reply.headers?["Echo-Of"] == "42")
-        do {
-            _ = try await client.request("\(env.subjectPrefix).nobody", timeout: .seconds(2))
-            Issue.record("a request without responders succeeded")
-        } catch let error as NATSError {
-            guard case .noResponders = error else { Issue.record("expected noResponders, got \(error)"); return }
-        }
         task.cancel()
         await server.close()
         await client.close()
+    }
+
+    /// Pinned to the native backend: "no responders" is the server saying nobody subscribes,
+    /// and on a shared server any wildcard subscriber (a wiretap on `>`) is somebody.
+    @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats], backend: .native))
+    func requestWithoutRespondersFailsAtOnce() async throws {
+        let env = try TestEnv.required()
+        let client = try await connect(env)
+        let started = ContinuousClock.now
+        let outcome: Result<NATSMessage, any Error>
+        do { outcome = .success(try await client.request("\(env.subjectPrefix).nobody", timeout: .seconds(5))) } catch { outcome = .failure(error) }
+        await client.close()
+        switch outcome {
+        case .success: Issue.record("a request without responders succeeded")
+        case .failure(let error):
+            guard case NATSError.noResponders = error else { Issue.record("expected noResponders, got \(error)"); return }
+            #expect(ContinuousClock.now - started < .seconds(5), "the server's 503 answers before the request's timeout")
+        }
     }
 
     @Test(.requires(infra: [.nats]), .testEnv(infra: [.nats]))

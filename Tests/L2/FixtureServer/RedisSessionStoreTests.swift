@@ -52,10 +52,13 @@ struct RedisSessionStoreTests {
     @Test(.requires(infra: [.redis]), .testEnv(infra: [.redis]), .tags(.server))
     func serverWithRedisBackend() async throws {
         let env = try TestEnv.required()
+        // The prefix carries the test's scope token: on a shared Redis another run's corrupt
+        // record must not turn this server's /healthz degraded, and the teardown sweep finds it.
+        let prefix = "\(env.subjectPrefix):sessions"
         let server = try await ServerHarness.start(env, environment: [
             "GREENTIC_STORES__SESSION__BACKEND": "redis",
             "GREENTIC_STORES__SESSION__REDIS_URL": try env.redisURL(),
-            "GREENTIC_STORES__SESSION__REDIS_PREFIX": "e2e:sessions",
+            "GREENTIC_STORES__SESSION__REDIS_PREFIX": prefix,
         ])
         let health = try #require(try await server.client.get("/healthz").json)
         #expect(health.value(atPath: "store.backend") == "redis" && health["status"] == "ok")
@@ -66,7 +69,7 @@ struct RedisSessionStoreTests {
 
         // One corrupt record: lists and purges still answer (naming it), /healthz says degraded.
         _ = try await server.client.post("/sessions", json: ["tenant": "acme", "user": "u2", "key": "good"])
-        let raw = try RedisSessionStore(url: try env.redisURL(), prefix: "e2e:sessions")
+        let raw = try RedisSessionStore(url: try env.redisURL(), prefix: prefix)
         _ = try await raw.pool.command(["HSET", raw.hashKey, "acme:broken", "{not json"])
         let list = try await server.client.get("/sessions?tenant=acme")
         #expect(list.status == 200 && list.json?["count"] == 1, "\(list.text)")
