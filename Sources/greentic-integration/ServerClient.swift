@@ -42,7 +42,7 @@ struct ServerClient {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            response = try await SharedHTTPClient.client.execute(request, timeout: .seconds(30))
         } catch {
             throw CLIError(message: "failed to \(method) \(target): \(error)")
         }

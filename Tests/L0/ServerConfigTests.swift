@@ -26,6 +26,14 @@ struct ServerConfigTests {
         #expect(c.defaultPlanTenant == "dev")
     }
 
+    /// The kit's HTTP client retires an idle connection before the server's default would
+    /// close it, so no request is written onto a connection being closed under it.
+    @Test func theClientLetsGoOfIdleConnectionsBeforeTheServerCloses() throws {
+        let defaults = try ServerConfig.load(environment: [:], workingDirectory: NSTemporaryDirectory())
+        #expect(SharedHTTPClient.idleTimeout < defaults.http.idleTimeout)
+        #expect(SharedHTTPClient.idleTimeout * 2 <= HTTPLimits().idleTimeout)
+    }
+
     @Test func theSummaryKeepsSubSecondValues() throws {
         var c = try config([:])
         c.http.headerTimeout = .milliseconds(1_500)

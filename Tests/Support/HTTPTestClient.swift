@@ -43,7 +43,7 @@ public struct HTTPTestClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         for (k, v) in headers { request.headers.add(name: k, value: v) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await SharedHTTPClient.client.execute(request, timeout: .seconds(30))
         let collected = try await response.body.collect(upTo: 64 * 1024 * 1024)
         return HTTPResult(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
                           body: Data(collected.readableBytesView))

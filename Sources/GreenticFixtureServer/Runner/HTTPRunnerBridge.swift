@@ -53,7 +53,7 @@ package struct HTTPRunnerBridge: RunnerBridge {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(max(1_000_000, timeout.wholeNanoseconds)))
+            response = try await SharedHTTPClient.client.execute(request, timeout: .nanoseconds(max(1_000_000, timeout.wholeNanoseconds)))
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw RunnerBridgeError.timedOut(url: url, after: timeout)
         } catch {

@@ -75,7 +75,7 @@ struct ReadinessChecker {
             let target = expand(url)
             return record(await Self.attempt {
                 let request = HTTPClientRequest(url: target)
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(2))
+                let response = try await SharedHTTPClient.client.execute(request, timeout: .seconds(2))
                 guard Int(response.status.code) == status else {
                     throw ProbeError.unexpectedReply(expected: "HTTP \(status)", received: "HTTP \(response.status.code)")
                 }

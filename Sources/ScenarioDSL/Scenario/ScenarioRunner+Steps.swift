@@ -138,7 +138,7 @@ extension ScenarioRunner {
         let response: HTTPClientResponse
         let data: Data
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            response = try await SharedHTTPClient.client.execute(request, timeout: .seconds(30))
             data = Data(try await response.body.collect(upTo: 16 * 1024 * 1024).readableBytesView)
         } catch {
             event["error"] = .string("\(error)")

@@ -47,7 +47,7 @@ public actor ChromiumSession {
         var pageURL: String?
         let deadline = ContinuousClock.now + .seconds(10)
         while pageURL == nil, ContinuousClock.now < deadline {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/json/list"), timeout: .seconds(5))
+            let response = try await SharedHTTPClient.client.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/json/list"), timeout: .seconds(5))
             let body = try await response.body.collect(upTo: 1 << 20)
             let targets = (try? JSONValue.parse(Data(body.readableBytesView)))?.arrayValue ?? []
             pageURL = targets.first { $0["type"] == "page" }?["webSocketDebuggerUrl"]?.stringValue

@@ -295,7 +295,7 @@ public struct DirectLineContract: Sendable {
             if let components = URLComponents(string: url), let host = components.host {
                 try await ProbeClient.connect(host: host, port: components.port ?? 80, timeout: .seconds(3))
             }
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            response = try await SharedHTTPClient.client.execute(request, timeout: .seconds(30))
             bytes = try await response.body.collect(upTo: 16 << 20)
         } catch {
             throw Violation(endpoint: endpoint, reason: "request failed: \(error)")
