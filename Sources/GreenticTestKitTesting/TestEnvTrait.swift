@@ -48,7 +48,7 @@ public struct TestEnvTrait: TestTrait, SuiteTrait, TestScoping {
             return options
         }()
         // Every failure ends with the line that reruns this test alone.
-        let repro = ReproLine.line(testID: String(describing: test.id))
+        let repro = ReproLine.line(testID: String(describing: test.id), environment: options.reproEnvironment)
         let handler: IssueHandlingTrait = .compactMapIssues { issue in
             guard issue.isFailure else { return issue }
             failed.withLock { $0 = true }

@@ -24,7 +24,7 @@ extension XCTestCase {
         let run = XCTestRunProbe(testRun)
         var options = options
         options.failureObserved = { run.failedSinceStart }
-        let repro = ReproLine.line(testID: xcTestID, environment: options.environment)
+        let repro = ReproLine.line(testID: xcTestID, environment: options.reproEnvironment)
         do {
             let value = try await TestEnv.with(name: name ?? XCTestNaming.folderName(xcTestID), infra: infra, options: options, body)
             if run.failedSinceStart { FileHandle.standardError.write(Data("\(repro)\n".utf8)) }

@@ -31,6 +31,8 @@ public final class TestEnv: Sendable {
     let scopeToken: String
     /// Private folder (mode 0700, outside the artifacts) holding secrets files; always removed.
     public let secretsDirectory: URL
+    /// The seed of the test's random choices (`options.seed`).
+    public var seed: UInt64 { options.seed }
 
     struct State {
         var services: [ServiceProcess] = []
@@ -81,11 +83,15 @@ public final class TestEnv: Sendable {
         options: TestEnvOptions = TestEnvOptions(),
         _ body: @Sendable (TestEnv) async throws -> T
     ) async throws -> T {
+        if let text = options.environment["E2E_SEED"], !text.trimmingCharacters(in: .whitespaces).isEmpty,
+           TestEnvOptions.parseSeed(text) == nil {
+            throw TestEnvError.invalidConfiguration("E2E_SEED='\(text)' is not a seed: give a decimal number or 0x followed by hexadecimal digits")
+        }
         let testName = resolveName(name, environment: options.environment)
         let directory = try TestDirectory.create(name: testName, base: options.artifactsBase)
         let env = try TestEnv(name: testName, directory: directory, options: options)
         env.log("environment \(directory.name) created at \(directory.root.path)")
-        env.timeline.append(kind: "env", source: "harness", data: ["event": "created", "name": .string(testName)])
+        env.timeline.append(kind: "env", source: "harness", data: ["event": "created", "name": .string(testName), "seed": .string(String(options.seed))])
         var outcome: Result<T, any Error>
         do {
             let fingerprint = await RunFingerprint.current(environment: options.environment)
@@ -306,6 +312,7 @@ public final class TestEnv: Sendable {
             "root": .string(directory.root.path),
             "subject_prefix": .string(subjectPrefix),
             "greentic_env": .string(greenticEnv),
+            "seed": .string(String(options.seed)),
             "pid": .number(Double(getpid())),
             "timestamp_ms": .number((Date().timeIntervalSince1970 * 1000).rounded()),
             "backend": .string(endpoints.backend),

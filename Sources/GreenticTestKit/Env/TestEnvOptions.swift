@@ -21,6 +21,10 @@ public struct TestEnvOptions: Sendable {
     /// Told what the test left behind (outside `CI` / `E2E_STRICT=1`, where a leak fails the
     /// test instead); the Swift Testing trait records each as a warning.
     public var leaksObserved: (@Sendable ([ResourceLeak]) -> Void)?
+    /// The seed of everything random a test draws through the kit (the NATS fault proxy's
+    /// faults): `E2E_SEED` (decimal or `0x` hex) when set, else a fresh random one. It is printed
+    /// in the failure's `repro:` line, so rerunning with it replays the same choices.
+    public var seed: UInt64
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
@@ -31,5 +35,19 @@ public struct TestEnvOptions: Sendable {
         self.backendOverride = nil
         self.failureObserved = nil
         self.leaksObserved = nil
+        self.seed = Self.parseSeed(environment["E2E_SEED"]) ?? UInt64.random(in: 0...UInt64.max)
+    }
+
+    /// `E2E_SEED`'s value as a number: decimal, or hexadecimal after `0x`; nil when unset or not one.
+    public static func parseSeed(_ text: String?) -> UInt64? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        if text.lowercased().hasPrefix("0x") { return UInt64(text.dropFirst(2), radix: 16) }
+        return UInt64(text)
+    }
+
+    /// The environment a rerun needs to draw the same random choices: `environment` with
+    /// `E2E_SEED` set to this seed.
+    public var reproEnvironment: [String: String] {
+        environment.merging(["E2E_SEED": String(seed)]) { _, new in new }
     }
 }

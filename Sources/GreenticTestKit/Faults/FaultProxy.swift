@@ -18,10 +18,12 @@ public final class FaultProxy: Sendable {
     public let port: Int
     public let target: (host: String, port: Int)
     private let listener: any Channel
+    private let relay: any FaultProxyRelay
     private let state: Mutex<(mode: Mode, live: [ObjectIdentifier: any Channel], accepted: Int)>
 
-    private init(listener: any Channel, port: Int, target: (String, Int)) {
+    private init(listener: any Channel, port: Int, target: (String, Int), relay: any FaultProxyRelay) {
         self.listener = listener
+        self.relay = relay
         self.port = port
         self.target = target
         self.state = Mutex((mode: Mode.pass, live: [:], accepted: 0))
@@ -29,6 +31,11 @@ public final class FaultProxy: Sendable {
 
     /// Starts a proxy to `host:port`.
     public static func start(to host: String, port targetPort: Int) async throws -> FaultProxy {
+        try await start(to: host, port: targetPort, relay: ByteRelay())
+    }
+
+    /// Starts a proxy to `host:port` whose connections `relay` carries.
+    package static func start(to host: String, port targetPort: Int, relay: any FaultProxyRelay) async throws -> FaultProxy {
         let box = ProxyBox()
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -38,7 +45,7 @@ public final class FaultProxy: Sendable {
                 return proxy.accept(inbound)
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let proxy = FaultProxy(listener: listener, port: listener.localAddress?.port ?? 0, target: (host, targetPort))
+        let proxy = FaultProxy(listener: listener, port: listener.localAddress?.port ?? 0, target: (host, targetPort), relay: relay)
         box.proxy.withLock { $0 = proxy }
         return proxy
     }
@@ -94,9 +101,10 @@ public final class FaultProxy: Sendable {
                 let cut = state.withLock { $0.live[inboundID] == nil }
                 if cut { return outbound.close().flatMap { inbound.close() } }
                 track(outbound)
-                // Each forwarder is made and added on its own channel's event loop, the only place it runs.
-                return inbound.eventLoop.submit { try inbound.pipeline.syncOperations.addHandler(ProxyForwarder(peer: outbound, delay: delay)) }
-                    .flatMap { outbound.eventLoop.submit { try outbound.pipeline.syncOperations.addHandler(ProxyForwarder(peer: inbound, delay: delay)) } }
+                // Each side's handlers are made and added on its own channel's event loop, the only place they run.
+                let relay = self.relay
+                return inbound.eventLoop.submit { try relay.install(on: inbound, peer: outbound, towardServer: true, latency: delay) }
+                    .flatMap { outbound.eventLoop.submit { try relay.install(on: outbound, peer: inbound, towardServer: false, latency: delay) } }
             }
             .flatMapError { _ in inbound.close() }
     }

@@ -111,7 +111,9 @@ public final class NATSClient: Sendable {
     public var serverInfo: JSONValue { state.withLock { $0.info } }
     /// Largest payload the server accepts (from INFO).
     public var maxPayload: Int { state.withLock { $0.maxPayload } }
-    /// How many times the connection was re-established.
+    /// How many times the connection was re-established, each counted once the server has
+    /// confirmed the restored subscriptions (a PING after them answered, or the new connection
+    /// lost again first).
     public var reconnectCount: Int { state.withLock { $0.reconnects } }
     public var isConnected: Bool { state.withLock { if case .connected = $0.phase { true } else { false } } }
     public var isClosed: Bool { state.withLock { if case .closed = $0.phase { true } else { false } } }
@@ -301,11 +303,15 @@ public final class NATSClient: Sendable {
                 let (channel, generation) = try await establishAny(startingAt: next)
                 let stillWanted = state.withLock { s -> Bool in
                     if case .closed = s.phase { return false }
-                    s.reconnects += 1
                     return true
                 }
                 guard stillWanted else { try? await channel.close(); return }
                 activate(channel, generation: generation)
+                // Counted once the server has answered a PING sent after the restored
+                // subscriptions, so whoever sees the count (a runner's /healthz) can rely on
+                // them: a message published after that reaches this client.
+                try? await flush()
+                state.withLock { $0.reconnects += 1 }
                 return
             } catch {
                 wait = min(wait * 2, options.reconnectWaitMax)
