@@ -39,6 +39,30 @@ private func sample_README_2(env: TestEnv) async throws {
     }, serverURL: "http://127.0.0.1:\(port)")
 }
 
+// docs/faults.md:57
+private func sample_faults_1(env: TestEnv) async throws {
+    let proxy = try await NATSFaultProxy.start(env)
+    let subject = "\(env.subjectPrefix).orders"
+    try proxy.add(NATSFaultRule(.drop, subjects: "\(env.subjectPrefix).*", trigger: .probability(0.3), name: "lossy"))
+    try proxy.add(NATSFaultRule(.duplicate, subjects: subject, trigger: .everyNth(5), name: "echo"))
+
+    let direct = try await NATSClient.connect(url: try env.natsURL())
+    let through = try await NATSClient.connect(url: proxy.url)
+    let orders = try await direct.subscribe(subject)
+    try await direct.flush()
+    for i in 1...40 { try through.publish(subject, payload: Data("\(i)".utf8)) }
+    try await through.flush()
+    try await direct.flush()
+
+    let dropped = Set(proxy.events.filter { $0.rule == "lossy" }.map(\.index))
+    let doubled = Set(proxy.events.filter { $0.rule == "echo" }.map(\.index))
+    var received: [Int] = []
+    while let message = await orders.next(timeout: .milliseconds(100)) { received.append(Int(message.text) ?? 0) }
+    var expected: [Int] = []
+    for i in 1...40 where !dropped.contains(i) { expected += doubled.contains(i) ? [i, i] : [i] }
+    precondition(received == expected, "the faults on the timeline are the faults that happened")
+}
+
 // docs/getting-started.md:30
 @Test(.testEnv())
 func sessionsAreStoredByTheFixtureServer() async throws {
