@@ -38,9 +38,34 @@ struct NATSBench: AsyncParsableCommand {
                 rttMicroseconds: try await requestReply(url: url, count: requests))
             let table = NATSBenchTable(swift: swift, baselines: baselines)
             print(table.render())
+            // The NATS fault proxy with no rule, publisher and subscriber both through it, beside
+            // the direct connection measured above.
+            let proxy = try await NATSFaultProxy.start(env)
+            let proxied = NATSBaseline.Result(
+                small: try await pubSub(url: proxy.url, count: messages, size: 16),
+                large: try await pubSub(url: proxy.url, count: largeMessages, size: 1024),
+                rttMicroseconds: try await requestReply(url: proxy.url, count: requests))
+            await proxy.stop()
+            print("")
+            print(Self.proxyTable(direct: swift, proxied: proxied))
             for (baseline, reason) in missing.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { print("\(baseline.title): missing (\(reason))") }
             if let json { try Data((JSONWriter.pretty(table.json(missing: missing)) + "\n").utf8).write(to: URL(fileURLWithPath: json)) }
         }
+    }
+
+    /// The proxy's cost: throughput kept (target ≥ 0.85 of direct) and round-trip time added
+    /// (target ≤ 30 µs).
+    static func proxyTable(direct: NATSBaseline.Result, proxied: NATSBaseline.Result) -> String {
+        var lines = [["NATS fault proxy, no rules", "direct", "through proxy", "ratio", "target", "met"]]
+        for (name, d, p) in [("pub/sub 16 B", direct.small, proxied.small), ("pub/sub 1 KiB", direct.large, proxied.large)] {
+            lines.append([name, String(format: "%.2f M/s", d / 1e6), String(format: "%.2f M/s", p / 1e6), String(format: "%.2fx", p / d),
+                          "≥ 0.85× direct", p / d >= 0.85 ? "yes" : "NO"])
+        }
+        let added = proxied.rttMicroseconds - direct.rttMicroseconds
+        lines.append(["request/reply median", String(format: "%.0f µs", direct.rttMicroseconds), String(format: "%.0f µs", proxied.rttMicroseconds),
+                      String(format: "+%.0f µs", added), "≤ +30 µs", added <= 30 ? "yes" : "NO"])
+        let widths = (0..<lines[0].count).map { column in lines.map { $0[column].count }.max()! + 2 }
+        return lines.map { line in zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined() }.joined(separator: "\n")
     }
 
     /// Messages per second from the first publish to the last delivery.

@@ -189,11 +189,8 @@ struct NATSClientHandlerTests {
         _ = try await lines(channel, until: "UNSUB \(resubscribed)\r\n")
         #expect(client.dropConnection())
         let second = try await server.nextChannel()
-        _ = try await server.handshake(second)
-        async let flushed: Void = client.flush(timeout: .seconds(2))
-        let restored = try await lines(second, until: "PING")
-        try await second.writeInbound(ByteBuffer(string: "PONG\r\n"))
-        try await flushed
+        let restored = try await server.reconnected(second).split(separator: "\r\n").map(String.init)
+        #expect(try await eventually { client.reconnectCount == 1 })
         #expect(restored.contains("SUB _INBOX.> \(cover.sid)") && !restored.contains { $0.hasPrefix("SUB _INBOX.") && $0.hasSuffix(".* \(resubscribed)") })
         await client.close()
     }
@@ -219,10 +216,10 @@ struct NATSClientHandlerTests {
         connector.refused.withLock { $0 = [] }
         #expect(client.dropConnection())
         let second = try await server.nextChannel()
-        _ = try await server.handshake(second)
-        #expect(try await eventually { client.isConnected })
+        _ = try await server.reconnected(second)
+        #expect(try await eventually { client.isConnected && client.reconnectCount == 1 })
         #expect(connector.ports == [4001, 4002, 4001], "the next server after the lost one")
-        #expect(client.connectedURL == "nats://127.0.0.1:4001" && client.reconnectCount == 1)
+        #expect(client.connectedURL == "nats://127.0.0.1:4001")
         await client.close()
 
         connector.refused.withLock { $0 = [4001, 4002] }
@@ -278,9 +275,12 @@ struct NATSClientHandlerTests {
         let connect = try await NATSTestServer.written(second)
         #expect(connect.hasPrefix("CONNECT ") && !connect.contains("PUB"), "the publish waits for the handshake")
         try await second.writeInbound(ByteBuffer(string: "PONG\r\n"))
-        let restored = try await NATSTestServer.written(second, until: "while reconnecting\r\n")
-        #expect(restored == "SUB orders.> \(sub.sid)\r\nPUB orders.new 18\r\nwhile reconnecting\r\n", "subscriptions are restored before buffered publishes")
-        #expect(client.reconnectCount == 1)
+        let restored = try await NATSTestServer.written(second, until: "PING\r\n")
+        #expect(restored == "SUB orders.> \(sub.sid)\r\nPUB orders.new 18\r\nwhile reconnecting\r\nPING\r\n",
+                "subscriptions are restored before buffered publishes, then a PING confirms them")
+        #expect(client.reconnectCount == 0, "not counted before the server confirmed the subscriptions")
+        try await second.writeInbound(ByteBuffer(string: "PONG\r\n"))
+        #expect(try await eventually { client.reconnectCount == 1 })
         await client.close()
     }
 
@@ -332,7 +332,8 @@ struct NATSClientHandlerTests {
             group.addTask { try? await first.close() }
         }
         let second = try await server.nextChannel()
-        _ = try await server.handshake(second)
+        _ = try await server.reconnected(second)
+        #expect(try await eventually { client.reconnectCount == 1 })
         async let flushed: Void = client.flush(timeout: .seconds(2))
         _ = try await NATSTestServer.written(second, until: "PING")
         try await second.writeInbound(ByteBuffer(string: "PONG\r\n"))
@@ -341,7 +342,8 @@ struct NATSClientHandlerTests {
         #expect(server.connector.attempts == 2, "one connection lost, one reconnect")
         #expect(client.dropConnection() && !client.isClosed)
         let third = try await server.nextChannel()
-        _ = try await server.handshake(third)
+        _ = try await server.reconnected(third)
+        #expect(try await eventually { client.reconnectCount == 2 })
         async let settled: Void = client.flush(timeout: .seconds(2))
         _ = try await NATSTestServer.written(third, until: "PING")
         try await third.writeInbound(ByteBuffer(string: "PONG\r\n"))

@@ -60,6 +60,16 @@ struct NATSTestServer {
         return connect
     }
 
+    /// A reconnect's handshake, then the restored subscriptions and buffered publishes up to the
+    /// PING the client sends after them, answered: the client counts the reconnect on that PONG.
+    /// Returns what came after the handshake.
+    func reconnected(_ channel: NIOAsyncTestingChannel) async throws -> String {
+        _ = try await handshake(channel)
+        let restored = try await Self.written(channel, until: "PING\r\n")
+        try await channel.writeInbound(ByteBuffer(string: "PONG\r\n"))
+        return restored
+    }
+
     /// What the client wrote next (everything already queued, at least one write).
     static func written(_ channel: NIOAsyncTestingChannel) async throws -> String {
         var text = String(buffer: try await channel.waitForOutboundWrite(as: ByteBuffer.self))
