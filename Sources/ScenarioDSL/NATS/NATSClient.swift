@@ -29,7 +29,13 @@ public final class NATSClient: Sendable {
         var generation = 0
         var info: JSONValue = .null
         var maxPayload = 1_048_576
-        var pongWaiters: [(continuation: CheckedContinuation<Void, any Error>, generation: Int)] = []
+        /// Flushes waiting for their PONG, in the order of their PINGs. A flush that timed out
+        /// leaves its entry without a continuation, so the PONG still answering its PING is not
+        /// taken for a later flush's.
+        var pongWaiters: [(id: UInt64, continuation: CheckedContinuation<Void, any Error>?, generation: Int)] = []
+        var nextWaiterID: UInt64 = 0
+        /// Flushes cancelled before their waiter was registered.
+        var cancelledWaiters: Set<UInt64> = []
         /// Publishes made while reconnecting, sent once the connection is back.
         var reconnectBuffer = ByteBufferAllocator().buffer(capacity: 0)
         var reconnects = 0
@@ -397,20 +403,41 @@ public final class NATSClient: Sendable {
     public func flush(timeout: Duration = .seconds(5)) async throws {
         do {
             try await withDeadline(timeout, what: "NATS flush") { [self] in
-                try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                    let refused = state.withLock { s -> Bool in
-                        switch s.phase {
-                        case .closed, .connecting: return true
-                        case .connected(let channel, let generation):
-                            s.pongWaiters.append((c, generation))
-                            NATSFrameEncoder.ping(into: &s.outbound)
-                            scheduleFlush(&s, channel, generation)
-                        case .reconnecting:
-                            s.pongWaiters.append((c, -1))
+                let id = state.withLock { s -> UInt64 in
+                    s.nextWaiterID += 1
+                    return s.nextWaiterID
+                }
+                // Cancellable, so the deadline ends the wait when no PONG comes.
+                try await withTaskCancellationHandler {
+                    try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                        let refusal = state.withLock { s -> (any Error)? in
+                            if s.cancelledWaiters.remove(id) != nil { return CancellationError() }
+                            switch s.phase {
+                            case .closed, .connecting: return NATSError.closed
+                            case .connected(let channel, let generation):
+                                s.pongWaiters.append((id, c, generation))
+                                NATSFrameEncoder.ping(into: &s.outbound)
+                                scheduleFlush(&s, channel, generation)
+                            case .reconnecting:
+                                s.pongWaiters.append((id, c, -1))
+                            }
+                            return nil
                         }
-                        return false
+                        if let refusal { c.resume(throwing: refusal) }
                     }
-                    if refused { c.resume(throwing: NATSError.closed) }
+                } onCancel: { [self] in
+                    let waiter = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+                        guard let i = s.pongWaiters.firstIndex(where: { $0.id == id }) else {
+                            // Matters only until the flush registers, a moment later; an entry
+                            // for a flush already answered is never looked up, hence the bound.
+                            if s.cancelledWaiters.count >= 1024 { s.cancelledWaiters.removeAll() }
+                            s.cancelledWaiters.insert(id)
+                            return nil
+                        }
+                        defer { s.pongWaiters[i].continuation = nil }
+                        return s.pongWaiters[i].continuation
+                    }
+                    waiter?.resume(throwing: CancellationError())
                 }
             }
         } catch let error as ProbeError {
@@ -535,7 +562,7 @@ public final class NATSClient: Sendable {
             }
         case .pong:
             let waiter = state.withLock { s -> CheckedContinuation<Void, any Error>? in
-                s.pongWaiters.isEmpty ? nil : s.pongWaiters.removeFirst().continuation
+                s.pongWaiters.isEmpty ? nil : s.pongWaiters.removeFirst().continuation ?? nil
             }
             waiter?.resume()
         case .ok, .ping, .msg:
@@ -567,7 +594,7 @@ public final class NATSClient: Sendable {
             s.reconnectBuffer.clear()
             s.outbound.clear()
             defer { s.pongWaiters = [] }
-            return s.pongWaiters.map(\.continuation)
+            return s.pongWaiters.compactMap(\.continuation)
         }
         subscriptions.close()
         requests.close(Self.natsError(error))

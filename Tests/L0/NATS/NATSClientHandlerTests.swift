@@ -352,6 +352,21 @@ struct NATSClientHandlerTests {
         await client.close()
     }
 
+    /// A flush whose PONG does not come fails at its deadline, and the late PONG answering its
+    /// PING is not taken for the next flush's.
+    @Test func aFlushWithoutPongTimesOutAndItsLatePongIsNotTheNextOnes() async throws {
+        let (client, channel, _) = try await server.connect()
+        await #expect(throws: NATSError.self) { try await client.flush(timeout: .milliseconds(50)) }
+        _ = try await NATSTestServer.written(channel, until: "PING")
+        let next = Task { try await client.flush(timeout: .seconds(5)) }
+        _ = try await NATSTestServer.written(channel, until: "PING")
+        // The late PONG answers the timed-out PING; the next flush still waits for its own, so
+        // closing now fails it instead of it having succeeded.
+        try await channel.writeInbound(ByteBuffer(string: "PONG\r\n"))
+        await client.close()
+        await #expect(throws: NATSError.closed) { try await next.value }
+    }
+
     @Test func slowConsumerDropsBeyondItsPendingLimitsAndCountsThem() async throws {
         var options = NATSClient.Options()
         options.pendingLimits = .init(messages: 3, bytes: 1_000)
