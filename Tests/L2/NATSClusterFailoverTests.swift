@@ -37,8 +37,11 @@ struct NATSClusterFailoverTests {
         }
         var texts: [String] = []
         func collect(until count: Int, within timeout: Duration) async throws {
+            // Waits for each reply until the deadline; a pause between two replies (the runner
+            // busy on a loaded machine) used to end the collection early and lose the last one.
             let deadline = ContinuousClock.now + timeout
-            while texts.count < count, ContinuousClock.now < deadline, let m = await replies.next(timeout: .milliseconds(500)) {
+            while texts.count < count, ContinuousClock.now < deadline {
+                guard let m = await replies.next(timeout: deadline - ContinuousClock.now) else { break }
                 texts.append(try JSONValue.parse(m.payload)["text"]?.stringValue ?? "")
             }
         }
