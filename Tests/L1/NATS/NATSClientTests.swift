@@ -183,7 +183,9 @@ struct NATSClientTests {
         _ = try await env.start(spec)
 
         let deadline = ContinuousClock.now + .seconds(5)
-        while !nats.isConnected && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        // The reconnect is counted once the restored subscription is confirmed, after the
+        // connection is up: wait for the count, not for isConnected.
+        while nats.reconnectCount < 1 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(nats.isConnected && nats.reconnectCount == 1)
         #expect(await sub.next(timeout: .seconds(2))?.text == "while down", "buffered publish delivered on the restored subscription")
         let other = try await NATSClient.connect(url: url)
